@@ -1,0 +1,1 @@
+"""Benchmarks for Orbita: relevance (quality) and build/reindex/query timings (speed)."""

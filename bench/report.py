@@ -1,0 +1,48 @@
+"""Shared bits of the result reports: machine description and Markdown tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine_header() -> str:
+    import os
+
+    now = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    return (
+        f"- date: {now}\n- CPU: {cpu_model()} ({os.cpu_count()} cores)\n"
+        f"- Python: {platform.python_version()} ({platform.system()} {platform.release()})\n"
+    )
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A Markdown table (also readable as plain text in a terminal)."""
+
+    def cell(value: object) -> str:
+        return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+    lines = [header, ["---"] * len(header), *[[cell(v) for v in row] for row in rows]]
+    return "\n".join("| " + " | ".join(line) + " |" for line in lines)
+
+
+def engine_available() -> bool:
+    """True once the product's engine modules exist (``search.index``, ``search.query``)."""
+    import importlib.util
+
+    try:
+        return all(importlib.util.find_spec(m) for m in ("search.index", "search.query"))
+    except ModuleNotFoundError:
+        return False
