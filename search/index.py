@@ -1,0 +1,413 @@
+"""The Whoosh index: schema, crash-safe incremental `reindex`, and a handle for readers.
+
+Layout of the index folder::
+
+    index/
+      CURRENT          name of the live generation, replaced atomically
+      gen-000007/      a complete Whoosh index + manifest.json (id -> size, mtime, hash)
+      gen-000008.tmp/  a generation being built (removed if a run died)
+      .reindex.lock    held (flock) by the one running reindex
+
+A run never writes into the live generation: it hard-links the live segment files into a new
+folder (Whoosh segments are write-once), applies the changes there, commits, and only then
+points CURRENT at it. A reader, or a run killed at any moment, only ever sees a complete
+generation.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.searching import Searcher
+
+from .analysis import exact_analyzer, lemma_analyzer, morph
+from .documents import Document, DocumentError, content_hash, load_document, scan_corpus
+
+CURRENT = "CURRENT"
+LOCK = ".reindex.lock"
+MANIFEST = "manifest.json"
+KEEP_OLD_GENERATIONS = 2  # readers that opened an older generation keep working for a while
+WRITER_LIMIT_MB = 128  # per writer process: bounds memory on big corpora
+PARALLEL_FROM = 200  # documents to index before a second writer process pays off
+
+
+class IndexMissing(Exception):
+    """No index has been built in this folder yet."""
+
+
+class ReindexError(Exception):
+    """A reindex that cannot run; the message says why in one sentence."""
+
+
+def make_schema() -> Schema:
+    lemmas = lemma_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=lemmas, stored=True, field_boost=2.0),
+        body=TEXT(analyzer=lemmas, stored=True),
+        exact=TEXT(analyzer=exact_analyzer(), phrase=False),
+        date=ID(stored=True, sortable=True),
+        source=ID(stored=True, sortable=True),
+        lang=ID(stored=True),
+        hash=STORED,
+    )
+
+
+def document_fields(doc: Document) -> dict[str, str]:
+    """What the index holds of one document."""
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "body": doc.body,
+        "exact": f"{doc.title}\n\n{doc.body}",
+        "date": doc.date or "",
+        "source": doc.source or "",
+        "lang": doc.lang,
+        "hash": doc.hash,
+    }
+
+
+# --- generations -------------------------------------------------------------------------
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """The live generation's folder, or None when no index was built yet."""
+    try:
+        name = (index_dir / CURRENT).read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return None
+    gen = index_dir / name
+    return gen if name.startswith("gen-") and gen.is_dir() else None
+
+
+def _generation_number(path: Path) -> int:
+    try:
+        return int(path.name.removeprefix("gen-").removesuffix(".tmp"))
+    except ValueError:
+        return -1
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _publish(index_dir: Path, gen: Path) -> None:
+    """Atomically make `gen` the live generation."""
+    tmp = index_dir / f"{CURRENT}.tmp"
+    with open(tmp, "w", encoding="ascii") as f:
+        f.write(gen.name + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, index_dir / CURRENT)
+    _fsync_dir(index_dir)
+
+
+def _clean_old(index_dir: Path, live: Path | None) -> None:
+    """Remove unfinished generations and all but the newest few finished ones."""
+    gens = sorted(
+        (p for p in index_dir.glob("gen-*") if p.is_dir()), key=_generation_number, reverse=True
+    )
+    kept = 0
+    for gen in gens:
+        if gen == live:
+            continue
+        if gen.name.endswith(".tmp") or kept >= KEEP_OLD_GENERATIONS:
+            shutil.rmtree(gen, ignore_errors=True)
+        else:
+            kept += 1
+
+
+def _load_manifest(gen: Path) -> dict[str, list] | None:
+    """What the generation holds (id -> [size, mtime_ns, hash]); None if unreadable."""
+    try:
+        return json.loads((gen / MANIFEST).read_text(encoding="utf-8"))["docs"]
+    except (OSError, ValueError, KeyError):
+        return None
+
+
+def _write_manifest(gen: Path, docs: dict[str, list]) -> None:
+    tmp = gen / f"{MANIFEST}.tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump({"version": 1, "docs": docs}, f, ensure_ascii=False, separators=(",", ":"))
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, gen / MANIFEST)
+
+
+@contextmanager
+def _exclusive_lock(index_dir: Path) -> Iterator[None]:
+    """One reindex at a time: a second one fails at once instead of waiting."""
+    fd = os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            raise ReindexError(
+                f"another reindex is already running on {index_dir} (pid {holder}); "
+                "try again when it has finished"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock, as does the death of the process
+
+
+# --- reindex -----------------------------------------------------------------------------
+
+
+@dataclass
+class ReindexReport:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (id, reason)
+    ignored: int = 0  # files that are not documents (other types, symlinks, hidden)
+    documents: int = 0  # in the index after the run
+    seconds: float = 0.0
+    generation: str = ""
+
+    @property
+    def changed(self) -> int:
+        return self.added + self.updated + self.removed
+
+    def summary(self) -> str:
+        rate = (self.added + self.updated) / self.seconds if self.seconds else 0.0
+        return (
+            f"{self.documents} documents indexed: {self.added} added, {self.updated} updated, "
+            f"{self.removed} removed, {self.unchanged} unchanged, {len(self.skipped)} skipped, "
+            f"{self.ignored} other files ignored; {self.seconds:.1f} s ({rate:.0f} docs/s)"
+        )
+
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+def reindex(
+    corpus_dir: Path,
+    index_dir: Path,
+    *,
+    full: bool = False,
+    quiet: bool = True,
+    progress: Progress | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> ReindexReport:
+    """Bring the index in `index_dir` up to date with the files in `corpus_dir`.
+
+    :param full: rebuild from scratch instead of touching only new, changed and removed files.
+    :param quiet: do not print skipped files to stderr (they are in the report either way).
+    :param progress: called as documents are indexed, for a progress bar.
+    :raises ReindexError: the corpus is missing, the index folder is not writable, the disk is
+        full, or another reindex is running. The previous index is untouched in every case.
+    """
+    started = time.perf_counter()
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    if warn is None:
+        warn = (lambda _msg: None) if quiet else (lambda msg: print(msg, file=sys.stderr))
+    if not corpus_dir.is_dir():
+        raise ReindexError(f"corpus folder {corpus_dir} does not exist or is not a folder")
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        if not os.access(index_dir, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, "not writable")
+        with _exclusive_lock(index_dir):
+            report = _reindex_locked(corpus_dir, index_dir, full, progress, warn)
+    except OSError as e:
+        reason = os.strerror(e.errno) if e.errno else str(e)
+        if e.errno == errno.ENOSPC:
+            reason = "the disk is full"
+        raise ReindexError(
+            f"cannot write the index in {index_dir}: {reason}; the previous index is unchanged"
+        ) from e
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _reindex_locked(
+    corpus_dir: Path, index_dir: Path, full: bool, progress: Progress | None, warn
+) -> ReindexReport:
+    report = ReindexReport()
+    live = current_generation(index_dir)
+    _clean_old(index_dir, live)
+    old = _load_manifest(live) if live is not None and not full else None
+    if old is None:  # nothing to build on (or a damaged manifest): rebuild from scratch
+        full, old = True, {}
+    scan = scan_corpus(corpus_dir)
+    report.ignored = len(scan.ignored)
+
+    # Pass 1: find what changed. Size and mtime unchanged means unchanged; otherwise the
+    # content hash decides (a file that was only touched is not reindexed).
+    manifest: dict[str, list] = {}
+    to_index: list[tuple[str, Path]] = []
+    for doc_id, path in scan.files.items():
+        try:
+            st = path.stat()
+        except OSError as e:
+            _skip(report, warn, doc_id, f"unreadable: {e.strerror or e}", old, manifest)
+            continue
+        entry = old.get(doc_id)
+        if entry and entry[0] == st.st_size and entry[1] == st.st_mtime_ns:
+            manifest[doc_id] = entry
+            report.unchanged += 1
+            continue
+        if entry:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                data = None  # reported by load_document below
+            if data is not None and content_hash(data) == entry[2]:
+                manifest[doc_id] = [st.st_size, st.st_mtime_ns, entry[2]]
+                report.unchanged += 1
+                continue
+        to_index.append((doc_id, path))
+    removed = [doc_id for doc_id in old if doc_id not in scan.files]
+
+    if live is not None and not full and not to_index and not removed:
+        if manifest != old:  # only mtimes moved: remember them so the next run is quick
+            _write_manifest(live, manifest)
+        report.documents = len(manifest)
+        report.generation = live.name
+        return report
+
+    number = max((_generation_number(p) for p in index_dir.glob("gen-*")), default=0) + 1
+    gen = index_dir / f"gen-{number:06d}.tmp"
+    if live is None or full:
+        gen.mkdir()
+        ix = whoosh_index.create_in(gen, make_schema())
+    else:
+        _link_generation(live, gen)
+        ix = whoosh_index.open_dir(gen)
+
+    if len(to_index) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        morph()  # load the dictionaries once, before the writer processes fork
+        writer = ix.writer(limitmb=WRITER_LIMIT_MB, procs=2, multisegment=True)
+    else:
+        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+    try:
+        for doc_id in removed:
+            writer.delete_by_term("id", doc_id)
+            report.removed += 1
+        for done, (doc_id, path) in enumerate(to_index, 1):
+            try:
+                st = path.stat()
+                doc = load_document(path, doc_id)
+            except DocumentError as e:
+                _skip(report, warn, doc_id, str(e), old, manifest)
+                continue
+            except OSError as e:
+                _skip(report, warn, doc_id, f"unreadable: {e.strerror or e}", old, manifest)
+                continue
+            if doc_id in old:
+                writer.delete_by_term("id", doc_id)
+                report.updated += 1
+            else:
+                report.added += 1
+            writer.add_document(**document_fields(doc))
+            manifest[doc_id] = [st.st_size, st.st_mtime_ns, doc.hash]
+            if progress:
+                progress(done, len(to_index))
+        writer.commit()
+        _check_generation(gen, len(manifest))
+    except BaseException:
+        writer.cancel()
+        ix.close()
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
+    ix.close()
+    _write_manifest(gen, manifest)
+    final = gen.with_name(gen.name.removesuffix(".tmp"))
+    os.rename(gen, final)
+    _fsync_dir(index_dir)
+    _publish(index_dir, final)
+    _clean_old(index_dir, final)
+    report.documents = len(manifest)
+    report.generation = final.name
+    return report
+
+
+def _check_generation(gen: Path, expected: int) -> None:
+    """Refuse to publish a generation that lost documents (e.g. a writer process died)."""
+    with whoosh_index.open_dir(gen).searcher() as searcher:
+        found = searcher.doc_count()
+    if found != expected:
+        raise ReindexError(f"the new index holds {found} documents instead of {expected}")
+
+
+def _skip(report: ReindexReport, warn, doc_id: str, reason: str, old: dict, manifest: dict):
+    """Report a file that cannot be indexed now; an earlier good version stays searchable."""
+    report.skipped.append((doc_id, reason))
+    warn(f"skipped {doc_id}: {reason}")
+    if doc_id in old:
+        manifest[doc_id] = old[doc_id]
+
+
+def _link_generation(live: Path, gen: Path) -> None:
+    """A new generation that shares the live one's (immutable) segment files."""
+    gen.mkdir()
+    for f in live.iterdir():
+        if f.name.startswith(MANIFEST) or f.name.endswith("LOCK"):
+            continue
+        os.link(f, gen / f.name)
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def open_index(index_dir: Path) -> IndexHandle:
+    """A handle on the index in `index_dir`; raises IndexMissing when none was built."""
+    handle = IndexHandle(index_dir)
+    if current_generation(handle.index_dir) is None:
+        raise IndexMissing(f"no index in {index_dir}: run reindex first")
+    return handle
+
+
+class IndexHandle:
+    """Searchers on the live generation, for many threads, following each new reindex.
+
+    Every thread keeps one open searcher per generation; when CURRENT names a newer
+    generation, the next `searcher()` call opens it and closes the old one.
+    """
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._local = threading.local()
+
+    @contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        gen = current_generation(self.index_dir)
+        if gen is None:
+            raise IndexMissing(f"no index in {self.index_dir}: run reindex first")
+        cached = getattr(self._local, "cached", None)
+        if cached is None or cached[0] != gen:
+            if cached is not None:
+                cached[1].close()
+            searcher = whoosh_index.open_dir(gen).searcher()
+            self._local.cached = cached = (gen, searcher)
+        yield cached[1]
+
+    def doc_count(self) -> int:
+        with self.searcher() as s:
+            return s.doc_count()
+
+    def generation(self) -> str | None:
+        gen = current_generation(self.index_dir)
+        return gen.name if gen else None

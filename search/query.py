@@ -1,0 +1,524 @@
+"""Querying: the query language, ranking and result pages.
+
+One parser serves the page, the API and the command line. Anything a person types is valid
+input: odd quotes, brackets and operators are read as well as they can be, and the only errors
+(:class:`QueryError`) are the ones a person can act on: an empty or over-long query, a bad page.
+
+Syntax: plain words (every word counts, documents with more of them first), ``"фраза"``
+(inflection-aware), ``OR``/``ИЛИ``/``|``, ``-слово`` (exclude), ``title:``/``заголовок:``,
+``косм*`` (prefix), ``=слово``/``!слово`` (exact form), parentheses.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import asdict, dataclass, field
+
+from whoosh import query as wq
+from whoosh import sorting
+from whoosh.query import spans
+from whoosh.searching import Searcher
+
+from .analysis import STOP_WORDS, lemmas, stem, word_parts, words
+from .highlight import Highlighter
+
+MAX_QUERY_CHARS = 1000
+MAX_QUERY_WORDS = 32  # words beyond these are ignored: they cannot change the top results
+MAX_PER_PAGE = 100
+MAX_RESULTS_WINDOW = 1000  # page * per_page: deeper pages are refused, refine the query instead
+MAX_PREFIX_TERMS = 200  # a prefix expands to at most this many index terms
+MIN_PREFIX_CHARS = 2
+SORTS = ("relevance", "date")
+
+# Ranking: BM25F over lemmas (title boosted in the schema), with the exact word form and the
+# Snowball stem as extra, weaker evidence; adjacent query words found close together add a
+# proximity bonus; then the best RERANK_DEPTH are reordered by how many query words they hold.
+EXACT_BOOST = 0.3
+STEM_BOOST = 0.5
+PROXIMITY_BOOST = 0.5
+PROXIMITY_SLOP = 4
+RERANK_DEPTH = 100
+COVERAGE_POWER = 1.0
+
+TITLE_FIELDS = {"title", "заголовок", "t"}
+_OR_WORDS = {"or", "или", "|"}
+_TOKEN_RE = re.compile(
+    r"""
+    (?P<lparen>\() | (?P<rparen>\)) | (?P<bar>\|)
+    | (?P<phrase>(?P<neg_p>-?)["“”„](?P<ptext>[^"“”„]*)["“”„]?)
+    | (?P<word>[^\s()"“”„|]+)
+    """,
+    re.VERBOSE,
+)
+
+
+class QueryError(ValueError):
+    """A query that cannot be run; ``message`` says why in plain Russian."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# --- parsing -----------------------------------------------------------------------------
+
+
+@dataclass
+class Word:
+    text: str  # normalised (lowercase, ё-folded, no invisible characters)
+    exact: bool = False
+    prefix: bool = False
+    title_only: bool = False
+
+    @property
+    def is_stop(self) -> bool:
+        return not self.exact and not self.prefix and self.text in STOP_WORDS
+
+
+@dataclass
+class Phrase:
+    words: list[str]
+    title_only: bool = False
+
+
+@dataclass
+class Group:
+    """Units joined by juxtaposition; each unit is a list of alternatives (joined by OR)."""
+
+    units: list[list[Node]] = field(default_factory=list)
+    excluded: list[Node] = field(default_factory=list)
+
+
+Node = Word | Phrase | Group
+
+
+def parse_query(text: str) -> Group:
+    """Parse what a person typed; never raises on odd input."""
+    tokens = [m for m in _TOKEN_RE.finditer(text)]
+    pos = 0
+
+    def parse_group(depth: int) -> Group:
+        nonlocal pos
+        group = Group()
+        pending_or = False
+        while pos < len(tokens):
+            m = tokens[pos]
+            pos += 1
+            kind = m.lastgroup if m.lastgroup != "ptext" else "phrase"
+            if m.group("lparen"):
+                node: Node | None = parse_group(depth + 1)
+                negated = False
+            elif m.group("rparen"):
+                if depth > 0:
+                    return group
+                continue  # a stray ")" is ignored
+            elif m.group("bar") or (kind == "word" and m.group().lower() in _OR_WORDS):
+                pending_or = bool(group.units)
+                continue
+            elif m.group("phrase") is not None and m.group("ptext") is not None:
+                negated = m.group("neg_p") == "-"
+                node = _phrase(m.group("ptext"), title_only=False)
+            else:
+                node, negated = _word_token(m.group())
+            if node is None or (isinstance(node, Group) and not node.units):
+                continue
+            if negated:
+                group.excluded.append(node)
+            elif pending_or and group.units:
+                group.units[-1].append(node)
+            else:
+                group.units.append([node])
+            pending_or = False
+        return group
+
+    return parse_group(0)
+
+
+def _word_token(raw: str) -> tuple[Node | None, bool]:
+    """One whitespace-separated piece: -word, title:word, =word, !word, word*, or plain."""
+    negated = raw.startswith("-") and len(raw) > 1
+    if negated:
+        raw = raw[1:]
+    title_only = False
+    head, sep, rest = raw.partition(":")
+    if sep and head.lower() in TITLE_FIELDS:
+        title_only, raw = True, rest
+        if raw.startswith(('"', "“", "„")):
+            return _phrase(raw, title_only=True), negated
+    exact = raw[:1] in ("=", "!")
+    if exact:
+        raw = raw[1:]
+    prefix = raw.endswith("*")
+    found = words(raw.replace("*", " "))
+    if not found:
+        return None, False
+    if len(found) > 1:  # punctuation inside a piece (e.g. «Байконур»,) splits it into words
+        return Phrase([w for w, _, _ in found], title_only=title_only), negated
+    text = found[0][0]
+    if prefix and len(text) < MIN_PREFIX_CHARS:
+        prefix = False
+    return Word(text, exact=exact, prefix=prefix, title_only=title_only), negated
+
+
+def _phrase(text: str, *, title_only: bool) -> Node | None:
+    found = [w for w, _, _ in words(text)]
+    if not found:
+        return None
+    if len(found) == 1:
+        return Word(found[0], title_only=title_only)
+    return Phrase(found, title_only=title_only)
+
+
+def effective_units(group: Group) -> list[list[Node]]:
+    """The units of a top-level query that count: function words are dropped when there are
+    other words (they would only add noise), and very long queries are cut."""
+    units = group.units
+    content = [u for u in units if not all(isinstance(n, Word) and n.is_stop for n in u)]
+    if content:
+        units = content
+    return units[:MAX_QUERY_WORDS]
+
+
+def highlighter_for(group: Group) -> Highlighter:
+    """What to mark in titles, snippets and documents for a parsed query."""
+    highlighter = Highlighter()
+
+    def collect(node: Node) -> None:
+        if isinstance(node, Group):
+            for unit in node.units:
+                for child in unit:
+                    collect(child)
+        elif isinstance(node, Phrase):
+            for w in node.words:
+                for part in word_parts(w):
+                    highlighter.add_word(part)
+        elif node.prefix:
+            highlighter.add_prefix(node.text)
+        elif node.exact:
+            highlighter.add_exact(node.text)
+        else:
+            highlighter.add_word(node.text)
+
+    for unit in effective_units(group):
+        for node in unit:
+            collect(node)
+    return highlighter
+
+
+# --- compiling to Whoosh queries ---------------------------------------------------------
+
+
+class _SpanOr(spans.SpanOr):
+    """Whoosh's SpanOr cannot estimate its size, which SpanNear2 asks for; sum the parts."""
+
+    def estimate_size(self, ixreader) -> int:
+        return sum(q.estimate_size(ixreader) for q in self.subqs)
+
+    def estimate_min_size(self, ixreader) -> int:
+        return min(q.estimate_min_size(ixreader) for q in self.subqs)
+
+
+class _Compiler:
+    """Turns a parsed query into a Whoosh query for one searcher, and records which index
+    terms stand for which query unit (for the coverage rerank)."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.reader = searcher.reader()
+        self.unit_terms: list[set[tuple[str, str]]] = []
+
+    def _has(self, fieldname: str, text: str) -> bool:
+        return (fieldname, text) in self.reader
+
+    def group(self, group: Group, top: bool = False) -> wq.Query | None:
+        units = effective_units(group) if top else group.units
+        parts: list[wq.Query] = []
+        for unit in units:
+            terms: set[tuple[str, str]] = set()
+            alternatives = [q for q in (self.node(n, terms) for n in unit) if q is not None]
+            if top:
+                self.unit_terms.append(terms)
+            if alternatives:
+                parts.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
+        if top:
+            parts.extend(self._proximity(units))
+        positive: wq.Query | None = None
+        if parts:
+            positive = parts[0] if len(parts) == 1 else wq.Or(parts)
+        excluded = [q for q in (self.node(n, set()) for n in group.excluded) if q]
+        if excluded and positive is not None:
+            return wq.AndNot(positive, wq.Or(excluded))
+        return positive
+
+    def node(self, node: Node, terms: set) -> wq.Query | None:
+        if isinstance(node, Group):
+            return self.group(node)
+        if isinstance(node, Phrase):
+            return self.phrase(node, terms)
+        return self.word(node, terms)
+
+    def word(self, word: Word, terms: set) -> wq.Query | None:
+        text = word.text
+        if word.prefix:
+            return self.prefix(word, terms)
+        if word.exact:
+            if text in STOP_WORDS:  # not in the exact field: its lemma is as good
+                return self._terms([("body", text), ("title", text)], terms)
+            return self._terms([("exact", text)], terms)
+        fields = ("title",) if word.title_only else ("title", "body")
+        forms = lemmas(text)
+        wanted = [(f, form) for f in fields for form in forms]
+        wanted += [(f, t, STEM_BOOST) for f in fields for t in self._stem_relatives(f, text, forms)]
+        if not word.title_only:
+            wanted.append(("exact", text, EXACT_BOOST))
+        query = self._terms(wanted, terms)
+        parts = word_parts(text)
+        if len(parts) > 1:  # «ракета-носитель» also matches «ракета носитель»
+            spelled = self.phrase(Phrase(parts, word.title_only), terms)
+            if spelled is not None:
+                query = spelled if query is None else wq.Or([query, spelled])
+        return query
+
+    def prefix(self, word: Word, terms: set) -> wq.Query | None:
+        fieldname = "title" if word.title_only else "exact"
+        expanded = []
+        for term in self.reader.expand_prefix(fieldname, word.text):
+            expanded.append((fieldname, term.decode("utf-8") if isinstance(term, bytes) else term))
+            if len(expanded) >= MAX_PREFIX_TERMS:
+                break
+        return self._terms(expanded, terms)
+
+    def phrase(self, phrase: Phrase, terms: set) -> wq.Query | None:
+        fields = ("title",) if phrase.title_only else ("title", "body")
+        seq = [part for w in phrase.words for part in word_parts(w)]
+        per_field = []
+        for f in fields:
+            slots = []
+            for w in seq:
+                options = [wq.Term(f, form) for form in lemmas(w) if self._has(f, form)]
+                if not options:
+                    break
+                slots.append(options[0] if len(options) == 1 else _SpanOr(options))
+            else:
+                per_field.append(spans.SpanNear2(slots, slop=1, ordered=True))
+                terms.update((f, form) for w in seq for form in lemmas(w))
+        if not per_field:
+            return None
+        return per_field[0] if len(per_field) == 1 else wq.Or(per_field)
+
+    def _stem_relatives(self, fieldname: str, word: str, forms: tuple[str, ...]) -> list[str]:
+        """Other lemmas in the index with the word's Snowball stem: derivations that a
+        lemmatizer keeps apart (защита, защитный) count as weaker evidence."""
+        root = stem(word)
+        if len(root) < 3:
+            return []
+        found = []
+        for n, term in enumerate(self.reader.expand_prefix(fieldname, root)):
+            if n >= MAX_PREFIX_TERMS:
+                break
+            term = term.decode("utf-8") if isinstance(term, bytes) else term
+            if term not in forms and stem(term) == root:
+                found.append(term)
+        return found
+
+    def _terms(self, wanted: list[tuple], terms: set) -> wq.Query | None:
+        found = []
+        for item in wanted:
+            fieldname, text = item[0], item[1]
+            if self._has(fieldname, text):
+                boost = item[2] if len(item) > 2 else 1.0
+                found.append(wq.Term(fieldname, text, boost=boost))
+                terms.add((fieldname, text))
+        if not found:
+            return None
+        return found[0] if len(found) == 1 else wq.Or(found)
+
+    def _proximity(self, units: list[list[Node]]) -> list[wq.Query]:
+        """Adjacent plain words found near each other in the body add to the score."""
+        single = [u[0] for u in units if len(u) == 1 and isinstance(u[0], Word)]
+        bonus = []
+        for a, b in zip(single, single[1:], strict=False):
+            if a.prefix or b.prefix or a.exact or b.exact or a.title_only or b.title_only:
+                continue
+            slots = []
+            for w in (a, b):
+                options = [wq.Term("body", f) for f in lemmas(w.text) if self._has("body", f)]
+                if not options:
+                    break
+                slots.append(options[0] if len(options) == 1 else _SpanOr(options))
+            else:
+                near = spans.SpanNear2(slots, slop=PROXIMITY_SLOP, ordered=False)
+                bonus.append(wq.Or([near], boost=PROXIMITY_BOOST))
+        return bonus
+
+
+# --- searching ---------------------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    title_html: str
+    snippet_html: str
+    date: str | None
+    source: str | None
+    lang: str
+    score: float
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    page: int
+    per_page: int
+    took_ms: float
+    hits: list[Hit]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class StoredDocument:
+    id: str
+    title: str
+    body: str
+    date: str | None
+    source: str | None
+    lang: str
+
+
+def check_request(q: str | None, page: int, per_page: int, sort: str) -> str:
+    """Validate a search request; returns the query text stripped."""
+    q = (q or "").strip()
+    if not q:
+        raise QueryError("empty_query", "Введите запрос: хотя бы одно слово.")
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryError(
+            "query_too_long",
+            f"Запрос слишком длинный ({len(q)} символов); максимум {MAX_QUERY_CHARS}.",
+        )
+    if sort not in SORTS:
+        raise QueryError("bad_sort", "Сортировка может быть только relevance или date.")
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise QueryError("bad_per_page", f"per_page должен быть от 1 до {MAX_PER_PAGE}.")
+    if page < 1:
+        raise QueryError("bad_page", "Номер страницы должен быть не меньше 1.")
+    if page * per_page > MAX_RESULTS_WINDOW:
+        raise QueryError(
+            "bad_page",
+            f"Можно просмотреть только первые {MAX_RESULTS_WINDOW} результатов; уточните запрос.",
+        )
+    return q
+
+
+def search(
+    searcher: Searcher, q: str, *, page: int = 1, per_page: int = 10, sort: str = "relevance"
+) -> SearchResult:
+    """Run a query and return one page of highlighted hits.
+
+    :raises QueryError: empty or over-long query, bad page, page size or sort.
+    """
+    started = time.perf_counter()
+    q = check_request(q, page, per_page, sort)
+    compiler = _Compiler(searcher)
+    parsed = parse_query(q)
+    highlighter = highlighter_for(parsed)
+    whoosh_query = compiler.group(parsed, top=True)
+    if whoosh_query is None:
+        if not parsed.units and parsed.excluded:
+            raise QueryError(
+                "only_exclusions",
+                "В запросе только исключения (-слово): добавьте слово, которое нужно найти.",
+            )
+        return SearchResult(q, 0, page, per_page, _ms(started), [])
+
+    end = page * per_page
+    if sort == "date":
+        newest_first = sorting.MultiFacet(
+            [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
+        )
+        results = searcher.search(whoosh_query, limit=end, sortedby=newest_first)
+        ranked = [(hit.docnum, hit.score) for hit in results]
+    else:
+        results = searcher.search(whoosh_query, limit=max(end, RERANK_DEPTH), terms=True)
+        ranked = _rerank(results, compiler.unit_terms)
+    total = len(results)
+
+    hits = []
+    for docnum, score in ranked[end - per_page : end]:
+        stored = searcher.stored_fields(docnum)
+        hits.append(
+            Hit(
+                id=stored["id"],
+                title=stored["title"],
+                title_html=highlighter.mark(stored["title"]),
+                snippet_html=highlighter.snippet(stored["body"]),
+                date=stored.get("date") or None,
+                source=stored.get("source") or None,
+                lang=stored.get("lang", ""),
+                score=round(float(score), 4),
+            )
+        )
+    return SearchResult(q, total, page, per_page, _ms(started), hits)
+
+
+def _rerank(results, unit_terms: list[set[tuple[str, str]]]) -> list[tuple[int, float]]:
+    """Documents that hold more of the query's words come first, score being comparable."""
+    units = [u for u in unit_terms if u]
+    ranked = []
+    for hit in results:
+        score = hit.score
+        if len(units) > 1:
+            matched = {(f, t.decode("utf-8") if isinstance(t, bytes) else t)
+                       for f, t in hit.matched_terms()}
+            covered = sum(1 for u in units if u & matched)
+            score *= (covered / len(units)) ** COVERAGE_POWER
+        ranked.append((hit.docnum, score))
+    ranked.sort(key=lambda item: -item[1])
+    return ranked
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+def get_document(searcher: Searcher, doc_id: str) -> StoredDocument | None:
+    """The indexed document with this id, or None."""
+    stored = searcher.document(id=doc_id)
+    if stored is None:
+        return None
+    return StoredDocument(
+        id=stored["id"],
+        title=stored["title"],
+        body=stored["body"],
+        date=stored.get("date") or None,
+        source=stored.get("source") or None,
+        lang=stored.get("lang", ""),
+    )
+
+
+def highlight_document(doc: StoredDocument, q: str | None) -> tuple[str, list[str]]:
+    """The document's title and paragraphs as safe HTML, with the query's matches marked."""
+    highlighter = Highlighter()
+    if q and q.strip() and len(q) <= MAX_QUERY_CHARS:
+        highlighter = highlighter_for(parse_query(q))
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", doc.body) if p.strip()]
+    return highlighter.mark(doc.title), [highlighter.mark(p) for p in paragraphs]
+
+
+__all__ = [
+    "MAX_PER_PAGE",
+    "MAX_QUERY_CHARS",
+    "Hit",
+    "QueryError",
+    "SearchResult",
+    "StoredDocument",
+    "get_document",
+    "highlight_document",
+    "parse_query",
+    "search",
+]
