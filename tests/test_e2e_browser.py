@@ -1,0 +1,242 @@
+"""End to end: the real server (`python -m web`, waitress) on the session index, driven over
+HTTP and by headless Chromium.
+
+Set ORBITA_SCREENSHOTS=/some/folder to keep desktop and phone screenshots of the results page.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from conftest import REPO_ROOT, SEED_ID, SEED_TITLE
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--window-size=1280,900",
+]
+QUERY = "космодроме байконур"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(index_dir: Path, corpus_dir: Path, tmp_path_factory) -> Iterator[str]:
+    """The production server in a subprocess; yields its base URL."""
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("server") / "server.log").open("w+")
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "FLASK_DEBUG": "1"}  # must not matter
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "web", "--port", str(port), "--threads", "4",
+         "--index", str(index_dir), "--corpus", str(corpus_dir)],
+        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                pytest.fail(f"server did not start:\n{log.read()}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def _raw_get(base: str, path: str) -> http.client.HTTPResponse:
+    """GET a path exactly as written (no client-side normalising of ../ or %2e)."""
+    host, port = base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    conn.request("GET", path)
+    response = conn.getresponse()
+    response.body = response.read()  # type: ignore[attr-defined]
+    conn.close()
+    return response
+
+
+# --- the real server over plain HTTP ---------------------------------------------------------
+
+
+def test_real_server_answers_health_search_and_headers(server):
+    health = _raw_get(server, "/healthz")
+    assert health.status == 200 and json.loads(health.body)["status"] == "ok"
+    r = _raw_get(server, "/api/search?q=%D0%91%D0%B0%D0%B9%D1%82%D0%B5%D1%80%D0%B5%D0%BA%D0%B0")
+    assert r.status == 200
+    assert json.loads(r.body)["hits"][0]["id"] == SEED_ID
+    assert r.getheader("Server") == "orbita"  # no product or version
+    assert r.getheader("Via") is None
+    assert r.getheader("X-Frame-Options") == "DENY"
+    assert "frame-ancestors 'none'" in r.getheader("Content-Security-Policy")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/doc/../../pyproject.toml",
+        "/doc/..%2f..%2fpyproject.toml",
+        "/doc/%2e%2e%2f%2e%2e%2fpyproject.toml",
+        "/doc/%2e%2e/%2e%2e/etc/passwd",
+        "/doc//etc/passwd",
+        "/doc/..%5c..%5cpyproject.toml",
+        "/doc/mdai-kz%2fbaikonur-talks-baiterek.txt%00",
+        "/api/doc/..%2f..%2fpyproject.toml",
+    ],
+)
+def test_real_server_refuses_path_tricks(server, path):
+    r = _raw_get(server, path)
+    assert r.status == 404
+    assert b"[project]" not in r.body and b"root:" not in r.body
+
+
+def test_real_server_errors_are_russian_without_tracebacks(server):
+    r = _raw_get(server, "/nope")
+    assert r.status == 404 and "Такой страницы нет.".encode() in r.body
+    r = _raw_get(server, "/api/search?q=%D0%B0&page=x")
+    assert r.status == 400 and json.loads(r.body)["error"]["code"] == "bad_page"
+
+
+def test_real_server_serves_concurrent_searches(server):
+    queries = ["Байтерека", "космодрома Байконур", "привлечении инвестиций", "ракета", "Artemis"]
+    paths = [f"/api/search?q={quote(q)}" for q in queries] * 8
+
+    def status(path: str) -> int:
+        return _raw_get(server, path).status
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert set(pool.map(status, paths, timeout=60)) == {200}
+
+
+# --- headless Chromium -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory) -> Iterator[webdriver.Chrome]:
+    binary = next(
+        (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p),
+        None,
+    )
+    driver_path = shutil.which("chromedriver")
+    if binary is None or driver_path is None:
+        pytest.skip(
+            "headless browser test needs Chromium and chromedriver on PATH "
+            "(Debian: apt-get install chromium chromium-driver)"
+        )
+    options = Options()
+    options.binary_location = binary
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _console_problems(driver: webdriver.Chrome) -> list[str]:
+    return [e["message"] for e in driver.get_log("browser") if e["level"] in ("SEVERE", "WARNING")]
+
+
+def test_browser_search_finds_the_seed_with_marked_words(server, browser):
+    browser.get(server + "/")
+    box = browser.find_element(By.NAME, "q")
+    assert browser.switch_to.active_element == box  # autofocus
+    box.send_keys(QUERY, Keys.ENTER)
+    WebDriverWait(browser, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".found")))
+
+    assert "q=" in browser.current_url
+    assert browser.find_element(By.NAME, "q").get_attribute("value") == QUERY
+    first = browser.find_element(By.CSS_SELECTOR, "ol.hits li.hit h2 a")
+    assert first.text == SEED_TITLE
+    marks = [m.text for m in first.find_elements(By.TAG_NAME, "mark")]
+    assert marks == ["космодроме", "Байконур"]
+    # The stylesheet loaded under the CSP: marks are painted.
+    assert first.find_element(By.TAG_NAME, "mark").value_of_css_property(
+        "background-color"
+    ) == "rgba(255, 229, 138, 1)"
+    assert browser.find_element(By.CSS_SELECTOR, ".found").text.startswith("Найдено: ")
+
+    _screenshots(browser, "results")
+
+    first.click()
+    WebDriverWait(browser, 15).until(ec.presence_of_element_located((By.TAG_NAME, "article")))
+    assert browser.find_element(By.CSS_SELECTOR, "article h1").text == SEED_TITLE
+    assert len(browser.find_elements(By.CSS_SELECTOR, "article mark")) >= 5
+    browser.find_element(By.CSS_SELECTOR, "nav.back a").click()
+    WebDriverWait(browser, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".found")))
+    assert browser.find_element(By.NAME, "q").get_attribute("value") == QUERY
+    assert not _console_problems(browser)
+
+
+def test_browser_pages_fit_a_phone_screen(server, browser):
+    try:
+        browser.set_window_size(390, 844)
+        for path in ("/?q=Байконур", f"/doc/{SEED_ID}?q=Байконур", "/"):
+            browser.get(server + path)
+            overflow = browser.execute_script(
+                "return document.documentElement.scrollWidth - window.innerWidth"
+            )
+            assert overflow <= 0, path
+    finally:
+        browser.set_window_size(1280, 900)
+
+
+def _screenshots(driver: webdriver.Chrome, name: str) -> None:
+    folder = os.environ.get("ORBITA_SCREENSHOTS")
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    size = driver.get_window_size()
+    try:
+        for label, (width, height) in {"desktop": (1280, 900), "phone": (390, 844)}.items():
+            driver.set_window_size(width, height)
+            driver.save_screenshot(str(Path(folder) / f"{name}-{label}.png"))
+    finally:
+        driver.set_window_size(size["width"], size["height"])

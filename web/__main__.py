@@ -1,0 +1,4 @@
+from .serve import main
+
+if __name__ == "__main__":
+    main()

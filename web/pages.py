@@ -1,0 +1,149 @@
+"""The HTML pages: the search page and the document page."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, render_template, request, url_for
+
+from search import query as engine  # MAX_RESULTS_WINDOW, when the engine has one
+from search.query import MAX_PER_PAGE, MAX_QUERY_CHARS
+
+from .index_access import get_handle
+from .results import DEFAULT_PER_PAGE, DEFAULT_SORT, RequestError, load_doc, search_results
+
+bp = Blueprint("pages", __name__)
+
+MONTHS = (
+    "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+)
+SORTS = (("relevance", "по релевантности"), ("date", "по дате"))
+
+
+def ru_plural(n: int, one: str, few: str, many: str) -> str:
+    """The noun form for `n`: 1 документ, 2 документа, 5 документов, 21 документ, 11 документов."""
+    n = abs(n) % 100
+    if 11 <= n <= 14:
+        return many
+    if n % 10 == 1:
+        return one
+    if 2 <= n % 10 <= 4:
+        return few
+    return many
+
+
+@bp.app_template_filter("ru_date")
+def ru_date(iso: str | None) -> str:
+    """'2018-05-14' -> '14 мая 2018'; anything else is shown as it is."""
+    try:
+        year, month, day = (int(part) for part in (iso or "").split("-"))
+        return f"{day} {MONTHS[month - 1]} {year}"
+    except (ValueError, IndexError):
+        return iso or ""
+
+
+@bp.app_template_filter("number")
+def number(n: int) -> str:
+    """Thousands set apart by a narrow no-break space, as Russian typography does."""
+    return f"{n:,}".replace(",", "\u202f")
+
+
+@bp.app_template_filter("ms")
+def ms(took: float) -> str:
+    return "<1" if took < 1 else f"{took:.0f}"
+
+
+def page_numbers(page: int, last: int, around: int = 2) -> list[int | None]:
+    """Page numbers to link, None where some are left out: [1, None, 4, 5, 6, 7, 8, None, 20]."""
+    wanted = {1, last, *range(max(1, page - around), min(last, page + around) + 1)}
+    out: list[int | None] = []
+    for p in sorted(wanted):
+        if out and p - (out[-1] or 0) > 1:
+            out.append(None)
+        out.append(p)
+    return out
+
+
+def _search_args(q: str, sort: str, per_page: int, page: int = 1) -> dict[str, Any]:
+    """A search's query string, defaults left out."""
+    args: dict[str, Any] = {"q": q}
+    if sort != DEFAULT_SORT:
+        args["sort"] = sort
+    if per_page != DEFAULT_PER_PAGE:
+        args["per_page"] = per_page
+    if page != 1:
+        args["page"] = page
+    return args
+
+
+def _search_url(q: str, sort: str, per_page: int, page: int = 1) -> str:
+    return url_for("pages.index", **_search_args(q, sort, per_page, page))
+
+
+def _navigation(data: dict[str, Any], sort: str) -> dict[str, Any]:
+    """Links around the results: pages, sort switch, the same search as JSON."""
+    q, page, per_page = data["query"], data["page"], data["per_page"]
+    last = max(1, math.ceil(data["total"] / per_page))
+    window = getattr(engine, "MAX_RESULTS_WINDOW", None)  # deeper pages are refused
+    if window:
+        last = max(1, min(last, window // per_page))
+    return {
+        "pages": [
+            (p, _search_url(q, sort, per_page, p) if p else None)
+            for p in page_numbers(min(page, last), last)
+        ],
+        "prev_url": _search_url(q, sort, per_page, min(page - 1, last)) if page > 1 else None,
+        "next_url": _search_url(q, sort, per_page, page + 1) if page < last else None,
+        "sorts": [(key, label, _search_url(q, key, per_page)) for key, label in SORTS],
+        "first_rank": (page - 1) * per_page + 1,
+        "found_word": ru_plural(data["total"], "документ", "документа", "документов"),
+        "api_url": url_for("api.search_json", **_search_args(q, sort, per_page, page)),
+    }
+
+
+def _valid_per_page(text: str) -> bool:
+    return re.fullmatch(r"[0-9]{1,3}", text) is not None and 1 <= int(text) <= MAX_PER_PAGE
+
+
+@bp.get("/")
+def index() -> Any:
+    q = request.args.get("q") or ""
+    sort = request.args.get("sort") or DEFAULT_SORT
+    per_page = request.args.get("per_page", "").strip()
+    context: dict[str, Any] = {
+        # The form carries sort and per_page on only when they are valid.
+        "q": q,
+        "sort": sort if sort in dict(SORTS) else DEFAULT_SORT,
+        "per_page": per_page if _valid_per_page(per_page) else "",
+        "results": None, "nav": None, "error": None, "max_query_chars": MAX_QUERY_CHARS,
+    }
+    if not q.strip():
+        get_handle()  # the bare page too says when there is no index yet
+        return render_template("index.html", **context)
+    try:
+        data = search_results(request.args)
+    except RequestError as e:
+        if e.status != 400:
+            raise
+        context["error"] = e
+        return render_template("index.html", **context), 400
+    context.update(results=data, nav=_navigation(data, context["sort"]))
+    headers = {"Link": f'<{context["nav"]["api_url"]}>; rel="alternate"; type="application/json"'}
+    return render_template("index.html", **context), 200, headers
+
+
+@bp.get("/doc/<path:doc_id>")
+def document(doc_id: str) -> Any:
+    doc = load_doc(doc_id, request.args.get("q"))
+    back_url = url_for("pages.index", q=doc["query"]) if doc["query"] else None
+    return render_template("doc.html", doc=doc, back_url=back_url)
+
+
+@bp.app_template_filter("doc_link")
+def doc_link(url: str, q: str) -> str:
+    """A hit's link from the results page: the document with the query's words marked."""
+    return f"{url}?{urlencode({'q': q})}"
