@@ -31,6 +31,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.searching import Searcher
 
 from .analysis import exact_analyzer, lemma_analyzer, morph
@@ -39,6 +40,9 @@ from .documents import Document, DocumentError, content_hash, load_document, sca
 CURRENT = "CURRENT"
 LOCK = ".reindex.lock"
 MANIFEST = "manifest.json"
+# Bump when the schema or the analysis changes: the next reindex then rebuilds from scratch
+# (the analyzer is pickled into the index, and old terms would not match new queries).
+FORMAT_VERSION = 3
 KEEP_OLD_GENERATIONS = 2  # readers that opened an older generation keep working for a while
 WRITER_LIMIT_MB = 128  # per writer process: bounds memory on big corpora
 PARALLEL_FROM = 200  # documents to index before a second writer process pays off
@@ -56,7 +60,7 @@ def make_schema() -> Schema:
     lemmas = lemma_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
-        title=TEXT(analyzer=lemmas, stored=True, field_boost=2.0),
+        title=TEXT(analyzer=lemmas, stored=True),  # boosted at query time
         body=TEXT(analyzer=lemmas, stored=True),
         exact=TEXT(analyzer=exact_analyzer(), phrase=False),
         date=ID(stored=True, sortable=True),
@@ -135,17 +139,22 @@ def _clean_old(index_dir: Path, live: Path | None) -> None:
 
 
 def _load_manifest(gen: Path) -> dict[str, list] | None:
-    """What the generation holds (id -> [size, mtime_ns, hash]); None if unreadable."""
+    """What the generation holds (id -> [size, mtime_ns, hash]); None if unreadable or
+    written by another format version."""
     try:
-        return json.loads((gen / MANIFEST).read_text(encoding="utf-8"))["docs"]
-    except (OSError, ValueError, KeyError):
+        manifest = json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return None
+    if not isinstance(manifest, dict) or manifest.get("version") != FORMAT_VERSION:
+        return None
+    return manifest.get("docs")
 
 
 def _write_manifest(gen: Path, docs: dict[str, list]) -> None:
     tmp = gen / f"{MANIFEST}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
-        json.dump({"version": 1, "docs": docs}, f, ensure_ascii=False, separators=(",", ":"))
+        manifest = {"version": FORMAT_VERSION, "docs": docs}
+        json.dump(manifest, f, ensure_ascii=False, separators=(",", ":"))
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, gen / MANIFEST)
@@ -157,8 +166,10 @@ def _exclusive_lock(index_dir: Path) -> Iterator[None]:
     fd = os.open(index_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            # A POSIX lock belongs to this process alone: forked writer processes do not
+            # inherit it, and it is released when this process dies, however it dies.
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
             raise ReindexError(
                 f"another reindex is already running on {index_dir} (pid {holder}); "
@@ -168,7 +179,7 @@ def _exclusive_lock(index_dir: Path) -> Iterator[None]:
         os.pwrite(fd, str(os.getpid()).encode("ascii"), 0)
         yield
     finally:
-        os.close(fd)  # closing releases the lock, as does the death of the process
+        os.close(fd)  # releases the lock
 
 
 # --- reindex -----------------------------------------------------------------------------
@@ -249,7 +260,7 @@ def _reindex_locked(
     live = current_generation(index_dir)
     _clean_old(index_dir, live)
     old = _load_manifest(live) if live is not None and not full else None
-    if old is None:  # nothing to build on (or a damaged manifest): rebuild from scratch
+    if old is None:  # nothing to build on (older format, damaged manifest): start afresh
         full, old = True, {}
     scan = scan_corpus(corpus_dir)
     report.ignored = len(scan.ignored)
@@ -290,16 +301,43 @@ def _reindex_locked(
 
     number = max((_generation_number(p) for p in index_dir.glob("gen-*")), default=0) + 1
     gen = index_dir / f"gen-{number:06d}.tmp"
-    if live is None or full:
+    try:
+        _build_generation(gen, None if full else live, to_index, removed, old, manifest, report,
+                          progress, warn)
+        final = gen.with_name(gen.name.removesuffix(".tmp"))
+        os.rename(gen, final)
+    except BaseException:
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
+    _fsync_dir(index_dir)
+    _publish(index_dir, final)
+    _clean_old(index_dir, final)
+    report.documents = len(manifest)
+    report.generation = final.name
+    return report
+
+
+def _build_generation(
+    gen: Path,
+    base: Path | None,
+    to_index: list[tuple[str, Path]],
+    removed: list[str],
+    old: dict[str, list],
+    manifest: dict[str, list],
+    report: ReindexReport,
+    progress: Progress | None,
+    warn,
+) -> None:
+    """Write a complete new generation in `gen`: `base` plus the changes, or from scratch."""
+    if base is None:
         gen.mkdir()
         ix = whoosh_index.create_in(gen, make_schema())
     else:
-        _link_generation(live, gen)
+        _link_generation(base, gen)
         ix = whoosh_index.open_dir(gen)
-
     if len(to_index) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         morph()  # load the dictionaries once, before the writer processes fork
-        writer = ix.writer(limitmb=WRITER_LIMIT_MB, procs=2, multisegment=True)
+        writer = _ParallelWriter(ix, procs=2, multisegment=True, limitmb=WRITER_LIMIT_MB)
     else:
         writer = ix.writer(limitmb=WRITER_LIMIT_MB)
     try:
@@ -325,23 +363,43 @@ def _reindex_locked(
             manifest[doc_id] = [st.st_size, st.st_mtime_ns, doc.hash]
             if progress:
                 progress(done, len(to_index))
-        writer.commit()
-        _check_generation(gen, len(manifest))
     except BaseException:
         writer.cancel()
         ix.close()
-        shutil.rmtree(gen, ignore_errors=True)
         raise
+    writer.commit()
     ix.close()
+    _check_generation(gen, len(manifest))
     _write_manifest(gen, manifest)
-    final = gen.with_name(gen.name.removesuffix(".tmp"))
-    os.rename(gen, final)
-    _fsync_dir(index_dir)
-    _publish(index_dir, final)
-    _clean_old(index_dir, final)
-    report.documents = len(manifest)
-    report.generation = final.name
-    return report
+
+
+class _WriterTask(SubWriterTask):
+    """A writer process that exits when its parent dies (even by kill -9), instead of
+    lingering with the index folder's files open."""
+
+    def run(self) -> None:
+        parent = os.getppid()
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+        super().run()
+
+
+class _ParallelWriter(MpWriter):
+    """Whoosh's multi-process writer (one segment per process), with `_WriterTask`s."""
+
+    def _new_task(self) -> SubWriterTask:
+        task = _WriterTask(
+            self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
+            self.multisegment,
+        )
+        self.tasks.append(task)
+        task.start()
+        return task
 
 
 def _check_generation(gen: Path, expected: int) -> None:

@@ -31,9 +31,10 @@ MAX_PREFIX_TERMS = 200  # a prefix expands to at most this many index terms
 MIN_PREFIX_CHARS = 2
 SORTS = ("relevance", "date")
 
-# Ranking: BM25F over lemmas (title boosted in the schema), with the exact word form and the
+# Ranking: BM25F over lemmas (title terms boosted), with the exact word form and the
 # Snowball stem as extra, weaker evidence; adjacent query words found close together add a
 # proximity bonus; then the best RERANK_DEPTH are reordered by how many query words they hold.
+TITLE_BOOST = 2.5
 EXACT_BOOST = 0.3
 STEM_BOOST = 0.5
 PROXIMITY_BOOST = 0.5
@@ -41,6 +42,7 @@ PROXIMITY_SLOP = 4
 RERANK_DEPTH = 100
 COVERAGE_POWER = 1.0
 
+_FIELD_BOOST = {"title": TITLE_BOOST, "body": 1.0}
 TITLE_FIELDS = {"title", "заголовок", "t"}
 _OR_WORDS = {"or", "или", "|"}
 _TOKEN_RE = re.compile(
@@ -268,8 +270,12 @@ class _Compiler:
             return self._terms([("exact", text)], terms)
         fields = ("title",) if word.title_only else ("title", "body")
         forms = lemmas(text)
-        wanted = [(f, form) for f in fields for form in forms]
-        wanted += [(f, t, STEM_BOOST) for f in fields for t in self._stem_relatives(f, text, forms)]
+        wanted = [(f, form, _FIELD_BOOST[f]) for f in fields for form in forms]
+        wanted += [
+            (f, t, STEM_BOOST * _FIELD_BOOST[f])
+            for f in fields
+            for t in self._stem_relatives(f, text, forms)
+        ]
         if not word.title_only:
             wanted.append(("exact", text, EXACT_BOOST))
         query = self._terms(wanted, terms)
@@ -301,7 +307,8 @@ class _Compiler:
                     break
                 slots.append(options[0] if len(options) == 1 else _SpanOr(options))
             else:
-                per_field.append(spans.SpanNear2(slots, slop=1, ordered=True))
+                near = spans.SpanNear2(slots, slop=1, ordered=True)
+                per_field.append(wq.Or([near], boost=_FIELD_BOOST[f]))
                 terms.update((f, form) for w in seq for form in lemmas(w))
         if not per_field:
             return None
@@ -442,7 +449,8 @@ def search(
             [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
         )
         results = searcher.search(whoosh_query, limit=end, sortedby=newest_first)
-        ranked = [(hit.docnum, hit.score) for hit in results]
+        # the sort key is (date key, -score): keep the relevance score for display
+        ranked = [(hit.docnum, -hit.score[-1]) for hit in results]
     else:
         results = searcher.search(whoosh_query, limit=max(end, RERANK_DEPTH), terms=True)
         ranked = _rerank(results, compiler.unit_terms)

@@ -1,0 +1,142 @@
+"""The analyzer on real Russian: inflection, ё, ambiguity, hyphens, codes, invisible characters."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.analysis import exact_analyzer, lemma_analyzer, lemmas, words
+
+
+def lemma_positions(text: str) -> list[tuple[str, int]]:
+    return [(t.text, t.pos) for t in lemma_analyzer()(text, positions=True)]
+
+
+def lemma_set(text: str) -> set[str]:
+    return {term for term, _ in lemma_positions(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Космонавты вернулись на Землю", {"космонавт", "вернуться", "на", "земля"}),
+        ("на космодроме «Байконур»", {"на", "космодром", "байконур"}),
+        ("привлечения инвестиций", {"привлечение", "инвестиция"}),
+        ("казахстанских специалистов", {"казахстанский", "специалист"}),
+        ("Роскосмоса", {"роскосмос"}),
+        ("встретился с Дмитрием Рогозиным", {"встретиться", "с", "дмитрий", "рогозин"}),
+    ],
+)
+def test_inflected_words_index_their_normal_forms(text, expected):
+    assert expected <= lemma_set(text)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("космодрома Байконур", "на космодроме «Байконур»"),
+        ("Байтерека", "Байтерек"),
+        ("Атамкуловым", "Атамкулов"),
+        ("переговор", "переговорах"),  # plural-only noun meets its singular-looking query
+        ("переговоры", "переговор"),
+        ("Королёв", "Королев"),
+        ("ещё", "еще"),
+        ("Байконыр", "Байконыр"),  # an unknown name: index and query agree
+    ],
+)
+def test_query_and_document_forms_share_a_term(a, b):
+    assert lemma_set(a) & lemma_set(b) - {"на"}
+
+
+def test_ambiguous_form_is_indexed_under_every_reading_at_one_position():
+    tokens = lemma_positions("стали прочнее")
+    assert ("стать", 0) in tokens and ("сталь", 0) in tokens
+    # the readings share the position: the next word is at 1
+    assert {pos for term, pos in tokens if term not in ("стать", "сталь")} == {1}
+
+
+def test_yo_folds_to_e_on_both_sides_even_after_lemmatizing():
+    # pymorphy3's normal forms keep ё (пришёл -> прийти, but королёв -> королёв)
+    assert lemma_set("Королёв пришёл ещё раз") == lemma_set("Королев пришел еще раз")
+    assert "королев" in lemma_set("Королёв")
+    assert all("ё" not in term for term in lemma_set("Королёв пришёл ещё раз"))
+
+
+def test_unknown_name_keeps_its_own_form():
+    assert "байконыр" in lemmas("байконыр")
+
+
+@pytest.mark.parametrize(
+    ("text", "whole", "parts"),
+    [
+        ("ракеты-носителя", "ракета-носитель", ["ракета", "носитель"]),
+        ("Союз-2.1б", "союз-2.1б", ["союз", "2", "1б"]),
+        ("МС-25", "мс-25", ["мс", "25"]),
+    ],
+)
+def test_hyphenated_words_and_codes_are_whole_and_in_parts(text, whole, parts):
+    tokens = lemma_positions(text)
+    assert (whole, 0) in tokens
+    for i, part in enumerate(parts):
+        assert (part, i) in tokens
+
+
+def test_hyphenated_word_parts_follow_each_other_so_phrases_match():
+    tokens = lemma_positions("ракеты-носителя «Союз» стартовали")
+    assert ("ракета", 0) in tokens and ("носитель", 1) in tokens
+    assert ("союз", 2) in tokens
+
+
+@pytest.mark.parametrize("text", ["243", "26.12.2016", "КРК", "ОАЭ", "МКС", "НАСА"])
+def test_numbers_dates_and_abbreviations_are_terms(text):
+    assert text.lower() in lemma_set(text)
+
+
+def test_dates_also_index_their_parts():
+    assert {"26", "12", "2016"} <= lemma_set("от 26.12.2016")
+
+
+def test_dot_between_words_splits_them():
+    assert {"оаэ", "следующий"} <= lemma_set("ОАЭ.Следующее")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "кос\u00adмо\u00adдром",  # soft hyphens
+        "косм\u200bодром",  # zero-width space
+        "ко\u0301смодром",  # stress accent
+        "\ufeffкосмодром",  # BOM before the word
+    ],
+)
+def test_invisible_characters_neither_split_nor_glue_words(text):
+    assert lemma_set(text) == {"космодром"}
+
+
+def test_non_breaking_space_separates_words():
+    assert lemma_set("космодром\u00a0Байконур") == {"космодром", "байконур"}
+
+
+def test_offsets_point_at_the_original_words():
+    text = "На кос\u00adмодроме «Байконур» ракеты-носителя"
+    found = {(t.text, text[t.startchar : t.endchar]) for t in lemma_analyzer()(text, chars=True)}
+    assert ("космодром", "кос\u00adмодроме") in found
+    assert ("байконур", "Байконур") in found
+    assert ("носитель", "носителя") in found
+    assert ("ракета-носитель", "ракеты-носителя") in found
+
+
+def test_english_words_are_stemmed():
+    assert lemma_set("launches") == lemma_set("launch") == {"launch"}
+    assert "spacecraft" in lemma_set("Spacecraft")
+
+
+def test_exact_field_keeps_forms_as_written_lowercased_and_yo_folded():
+    terms = {t.text for t in exact_analyzer()("Королёв на космодроме «Байконур»")}
+    assert {"королев", "космодроме", "байконур"} <= terms
+    assert "космодром" not in terms
+    assert "на" not in terms  # function words are left out of the exact field
+
+
+def test_words_gives_spans_of_the_text():
+    text = "Союз-2.1б стартовал 26.12.2016"
+    assert [text[s:e] for _, s, e in words(text)] == ["Союз-2.1б", "стартовал", "26.12.2016"]

@@ -1,0 +1,270 @@
+"""`reindex`: the shipped release is found, incremental runs, broken files, locking, crashes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from search import index as index_module
+from search.documents import load_document
+from search.index import (
+    IndexMissing,
+    ReindexError,
+    current_generation,
+    open_index,
+    reindex,
+)
+from search.query import search
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SEED = REPO_ROOT / "corpus" / "mdai-kz" / "baikonur-talks-baiterek.txt"
+SEED_ID = "mdai-kz/baikonur-talks-baiterek.txt"
+
+
+def ids(index_dir: Path, query: str, per_page: int = 100) -> list[str]:
+    with open_index(index_dir).searcher() as searcher:
+        return [hit.id for hit in search(searcher, query, per_page=per_page).hits]
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    root = tmp_path / "corpus"
+    write(root / SEED_ID, SEED.read_text(encoding="utf-8"))
+    return root
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["космодрома Байконур", "байтерека", "привлечении инвестиций", "казахстанские специалисты"],
+)
+def test_shipped_corpus_finds_the_seed_release(tmp_path, query):
+    report = reindex(REPO_ROOT / "corpus", tmp_path / "index")
+    assert report.added >= 1 and not report.skipped
+    assert ids(tmp_path / "index", query)[0] == SEED_ID
+
+
+def test_encodings_are_decoded_and_searchable(corpus, tmp_path):
+    write(corpus / "cp1251.txt", "Запуск с Восточного\n\nРакета стартовала с космодрома Восточный.",
+          "cp1251")
+    write(corpus / "koi8.txt", "Стыковка с МКС\n\nКорабль пристыковался к станции.", "koi8_r")
+    reindex(corpus, tmp_path / "index")
+    assert ids(tmp_path / "index", "космодроме Восточном")[0] == "cp1251.txt"
+    assert ids(tmp_path / "index", "Восточном") == ["cp1251.txt"]
+    assert ids(tmp_path / "index", "станцией") == ["koi8.txt"]
+
+
+def test_html_script_and_style_are_not_indexed(corpus, tmp_path):
+    write(
+        corpus / "release.html",
+        "<html><head><title>Спутник выведен на орбиту</title><style>.орбитальный{}</style>"
+        "<script>var секретныйкод = 1;</script></head><body><p>Спутник выведен на орбиту."
+        "</p></body></html>",
+    )
+    reindex(corpus, tmp_path / "index")
+    assert ids(tmp_path / "index", "спутник") == ["release.html"]
+    assert ids(tmp_path / "index", "секретныйкод") == []
+    assert ids(tmp_path / "index", "орбитальный") == []
+
+
+def test_broken_file_is_skipped_and_the_rest_indexed(corpus, tmp_path, capsys):
+    write(corpus / "junk.txt", "")
+    (corpus / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    report = reindex(corpus, tmp_path / "index", quiet=False)
+    skipped = dict(report.skipped)
+    assert set(skipped) == {"junk.txt", "binary.txt"}
+    assert report.added == 1
+    assert "skipped binary.txt" in capsys.readouterr().err
+    assert ids(tmp_path / "index", "байтерек") == [SEED_ID]
+
+
+def test_incremental_add_change_delete(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    reindex(corpus, index_dir)
+    new = write(corpus / "new.txt", "Прогресс МС-25\n\nКорабль Прогресс МС-25 доставил топливо.")
+    report = reindex(corpus, index_dir)
+    assert (report.added, report.updated, report.removed, report.unchanged) == (1, 0, 0, 1)
+    assert ids(index_dir, "МС-25") == ["new.txt"]
+
+    write(new, "Прогресс МС-26\n\nГрузовой корабль Прогресс МС-26 доставил воду.")
+    report = reindex(corpus, index_dir)
+    assert (report.added, report.updated, report.unchanged) == (0, 1, 1)
+    assert ids(index_dir, "МС-25") == []
+    assert ids(index_dir, "МС-26") == ["new.txt"]
+
+    new.unlink()
+    report = reindex(corpus, index_dir)
+    assert (report.removed, report.documents) == (1, 1)
+    assert ids(index_dir, "МС-26") == []
+
+
+def test_unchanged_corpus_writes_no_new_generation(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    first = reindex(corpus, index_dir)
+    os.utime(corpus / SEED_ID)  # touched, same content
+    report = reindex(corpus, index_dir)
+    assert report.generation == first.generation
+    assert (report.unchanged, report.changed) == (1, 0)
+
+
+def test_full_rebuild_gives_the_same_documents(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    reindex(corpus, index_dir)
+    report = reindex(corpus, index_dir, full=True)
+    assert report.added == 1 and report.documents == 1
+    assert ids(index_dir, "байтерек") == [SEED_ID]
+
+
+def test_file_that_breaks_keeps_its_last_good_version(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    reindex(corpus, index_dir)
+    (corpus / SEED_ID).write_bytes(b"\x00\x01\x02" * 100)
+    report = reindex(corpus, index_dir)
+    assert [doc_id for doc_id, _ in report.skipped] == [SEED_ID]
+    assert ids(index_dir, "байтерек") == [SEED_ID]
+
+
+def test_missing_corpus_is_a_clear_error(tmp_path):
+    with pytest.raises(ReindexError, match="does not exist"):
+        reindex(tmp_path / "nope", tmp_path / "index")
+
+
+def test_index_folder_that_cannot_be_written_is_a_clear_error(corpus, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ReindexError, match="cannot write the index"):
+        reindex(corpus, blocker / "index")
+
+
+def test_disk_full_leaves_the_previous_index(corpus, tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    reindex(corpus, index_dir)
+    write(corpus / "new.txt", "Луноход\n\nЛуноход проехал по Луне.")
+
+    def no_space(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(index_module, "_write_manifest", no_space)
+    with pytest.raises(ReindexError, match="disk is full"):
+        reindex(corpus, index_dir)
+    assert ids(index_dir, "луноход") == []
+    assert ids(index_dir, "байтерек") == [SEED_ID]
+    assert not list(index_dir.glob("gen-*.tmp"))
+
+
+HOLD_LOCK = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.lockf(fd, fcntl.LOCK_EX)
+os.write(fd, str(os.getpid()).encode())
+print("locked", flush=True)
+time.sleep(60)
+"""
+
+
+def test_second_reindex_is_refused_at_once(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    index_dir.mkdir()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(index_dir / index_module.LOCK)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        started = time.monotonic()
+        with pytest.raises(ReindexError, match="already running"):
+            reindex(corpus, index_dir)
+        assert time.monotonic() - started < 2
+        cli = subprocess.run(
+            [sys.executable, "-m", "search", "reindex", "--corpus", str(corpus), "--index",
+             str(index_dir)],
+            capture_output=True, text=True, timeout=60,
+        )
+        assert cli.returncode == 1
+        assert "already running" in cli.stderr
+    finally:
+        holder.kill()
+        holder.communicate()
+    reindex(corpus, index_dir)  # the lock is free again
+
+
+def test_interrupted_reindex_leaves_the_previous_index(corpus, tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    reindex(corpus, index_dir)
+    for n in range(5):
+        write(corpus / f"moon-{n}.txt", f"Луна {n}\n\nАппарат {n} сел на Луну.")
+    calls = []
+
+    def interrupted(path, doc_id, data=None):
+        calls.append(doc_id)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return load_document(path, doc_id, data)
+
+    monkeypatch.setattr(index_module, "load_document", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        reindex(corpus, index_dir)
+    assert ids(index_dir, "луна") == []
+    assert ids(index_dir, "байтерек") == [SEED_ID]
+    monkeypatch.undo()
+    report = reindex(corpus, index_dir)
+    assert report.added == 5
+    assert len(ids(index_dir, "луна")) == 5
+
+
+def test_kill_9_during_reindex_leaves_a_searchable_index(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    reindex(corpus, index_dir)
+    before = current_generation(index_dir)
+    body = SEED.read_text(encoding="utf-8")
+    for n in range(300):
+        write(corpus / "bulk" / f"{n:03d}.txt", f"Выпуск {n}\n\n{body}\nЛунная программа {n}.")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "search", "reindex", "--quiet", "--corpus", str(corpus),
+         "--index", str(index_dir)],
+    )
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    # whatever moment it died at, readers see a complete generation
+    live = current_generation(index_dir)
+    assert live is not None
+    with open_index(index_dir).searcher() as searcher:
+        assert search(searcher, "байтерек").total in (1, 301)
+    if live == before:
+        assert ids(index_dir, "лунная программа") == []
+    report = reindex(corpus, index_dir)
+    assert report.documents == 301
+    with open_index(index_dir).searcher() as searcher:
+        assert searcher.doc_count() == 301
+        assert search(searcher, "лунная программа").total == 300
+    assert not list(index_dir.glob("gen-*.tmp"))
+
+
+def test_open_index_without_an_index_says_so(tmp_path):
+    with pytest.raises(IndexMissing):
+        open_index(tmp_path)
+
+
+def test_readers_follow_a_new_generation_without_reopening(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    reindex(corpus, index_dir)
+    handle = open_index(index_dir)
+    with handle.searcher() as searcher:
+        assert search(searcher, "луноход").total == 0
+    write(corpus / "lunokhod.txt", "Луноход-1\n\nЛуноход проехал десять километров.")
+    reindex(corpus, index_dir)
+    with handle.searcher() as searcher:
+        assert search(searcher, "луноход").total == 1
+    assert handle.doc_count() == 2

@@ -1,0 +1,314 @@
+"""The query language, ranking, paging, sorting and highlighting, on small real releases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from search.index import open_index, reindex
+from search.query import (
+    MAX_PER_PAGE,
+    MAX_QUERY_CHARS,
+    QueryError,
+    get_document,
+    highlight_document,
+    parse_query,
+    search,
+)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SEED_ID = "mdai-kz/baikonur-talks-baiterek.txt"
+
+DOCS = {
+    SEED_ID: (REPO_ROOT / "corpus" / SEED_ID).read_text(encoding="utf-8"),
+    "soyuz-2018.txt": "date: 2018-05-14\n\nС Байконура стартовал «Союз-ФГ»\n\n"
+    "С космодрома Байконур стартовала ракета-носитель «Союз-ФГ» с кораблём «Союз МС-09». "
+    "Корабль выведен на расчётную орбиту.",
+    "soyuz-2021.txt": "date: 2021-04-09\n\n«Союз МС-18» стартовал с Байконура\n\n"
+    "Ракета-носитель «Союз-2.1а» стартовала с кораблём «Союз МС-18». Экипаж прибудет на "
+    "Международную космическую станцию через три часа.",
+    "steel.txt": "Новый сплав\n\nИнженеры испытали новую марку стали для корпуса ракеты.",
+    "became.txt": "Итоги года\n\nПуски стали регулярными, а экипажи стали летать чаще.",
+    "korolev.txt": "Город Королёв\n\nВ Королёве прошли переговоры о новом корабле.",
+    "launch-en.txt": "NASA launches Artemis\n\nNASA's rocket launched the Orion spacecraft to "
+    "the Moon.",
+    "rocket-words.txt": "Ракеты и носители\n\nНа складе лежат ракеты, а носители данных "
+    "хранятся отдельно.",
+    "baikonur-a.txt": "Вечерний пуск\n\nРакета ушла с Байконура вечером точно по графику.",
+    "baikonur-b.txt": "Вечерний пуск\n\nРакета ушла на Байконур вечером точно по графику.",
+    "title-doc.txt": "Телескоп на орбите\n\nАппарат передал первые снимки туманности.",
+    "body-doc.txt": "Снимки с орбиты\n\nТелескоп передал первые снимки туманности.",
+    "xss.txt": "Журнал сбоев\n\nВ журнал попала строка <script>alert(1)</script> и "
+    "<img src=x onerror=alert(1)> во время наблюдения метеоров.",
+}
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    root = tmp_path_factory.mktemp("query")
+    corpus = root / "corpus"
+    for doc_id, text in DOCS.items():
+        path = corpus / doc_id
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    report = reindex(corpus, root / "index")
+    assert not report.skipped
+    with open_index(root / "index").searcher() as s:
+        yield s
+
+
+def ids(searcher, q: str, **kwargs) -> list[str]:
+    return [hit.id for hit in search(searcher, q, per_page=MAX_PER_PAGE, **kwargs).hits]
+
+
+# --- words, inflection, readings -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected_first"),
+    [
+        ("космодрома Байконур", SEED_ID),
+        ("байтерека", SEED_ID),
+        ("привлечении инвестиций", SEED_ID),
+        ("казахстанские специалисты", SEED_ID),
+        ("Атамкуловым", SEED_ID),
+        ("переговор", SEED_ID),
+        ("Роскосмоса", SEED_ID),
+    ],
+)
+def test_inflected_queries_find_the_release(searcher, query, expected_first):
+    assert ids(searcher, query)[0] == expected_first
+
+
+def test_ambiguous_word_finds_every_reading(searcher):
+    # «стали» is both "steel" (сталь) and "became" (стать): both documents are found
+    assert {"steel.txt", "became.txt"} <= set(ids(searcher, "стали"))
+
+
+def test_yo_and_e_are_the_same_letter(searcher):
+    assert ids(searcher, "Королев") == ids(searcher, "Королёв")
+    assert "korolev.txt" in ids(searcher, "королеве")
+
+
+def test_english_words_match_other_forms(searcher):
+    assert ids(searcher, "launch") == ["launch-en.txt"]
+    assert ids(searcher, "spacecrafts") == ["launch-en.txt"]
+
+
+def test_codes_and_numbers(searcher):
+    assert ids(searcher, "МС-18") == ["soyuz-2021.txt"]
+    assert ids(searcher, "Союз-2.1а") == ["soyuz-2021.txt"]
+    assert ids(searcher, "243") == [SEED_ID]
+    assert ids(searcher, "26.12.2016") == [SEED_ID]
+
+
+def test_hyphenated_query_finds_words_written_apart_too(searcher):
+    found = ids(searcher, "ракета-носитель")
+    assert {"soyuz-2018.txt", "soyuz-2021.txt"} <= set(found)
+
+
+# --- phrases, operators --------------------------------------------------------------------
+
+
+def test_phrase_matches_across_inflection(searcher):
+    assert ids(searcher, '"космического ракетного комплекса"') == [SEED_ID]
+    assert ids(searcher, '"космический ракетный комплекс"') == [SEED_ID]
+
+
+def test_phrase_needs_the_words_together(searcher):
+    # both words are in rocket-words.txt, but not next to each other
+    assert "rocket-words.txt" in ids(searcher, "ракеты носители")
+    # the phrase matches the hyphenated «ракета-носитель», not the scattered words
+    assert set(ids(searcher, '"ракеты носители"')) == {"soyuz-2018.txt", "soyuz-2021.txt"}
+    assert set(ids(searcher, '"ракеты-носителя"')) == {"soyuz-2018.txt", "soyuz-2021.txt"}
+
+
+def test_phrase_with_function_words(searcher):
+    assert ids(searcher, '"на космодроме"') == [SEED_ID]
+
+
+@pytest.mark.parametrize("op", ["OR", "ИЛИ", "|", "or"])
+def test_or_finds_either_word(searcher, op):
+    assert set(ids(searcher, f"Байтерек {op} Artemis")) == {SEED_ID, "launch-en.txt"}
+
+
+def test_minus_excludes(searcher):
+    with_soyuz = set(ids(searcher, "Байконур"))
+    assert {"soyuz-2018.txt", "soyuz-2021.txt", SEED_ID} <= with_soyuz
+    assert "soyuz-2018.txt" not in ids(searcher, "Байконур -Союз")
+    assert SEED_ID in ids(searcher, "Байконур -Союз")
+    assert set(ids(searcher, "Байконур -Союз -ракета")) == {SEED_ID}
+    found = set(ids(searcher, 'Байконур -"Союз МС-18"'))
+    assert "soyuz-2018.txt" in found and "soyuz-2021.txt" not in found
+
+
+def test_title_field(searcher):
+    assert "soyuz-2018.txt" in ids(searcher, "корабль")
+    assert ids(searcher, "title:корабль") == []
+    assert ids(searcher, "заголовок:переговоры") == [SEED_ID]
+    assert ids(searcher, 'title:"союз мс-18"') == ["soyuz-2021.txt"]
+
+
+def test_prefix(searcher):
+    assert set(ids(searcher, "Байкон*")) == {
+        SEED_ID, "soyuz-2018.txt", "soyuz-2021.txt", "baikonur-a.txt", "baikonur-b.txt"
+    }
+    assert ids(searcher, "байтер*") == [SEED_ID]
+
+
+def test_exact_form_only(searcher):
+    assert ids(searcher, "=стали") and set(ids(searcher, "=стали")) == {"steel.txt", "became.txt"}
+    assert ids(searcher, "=Королёве") == ["korolev.txt"]
+    assert ids(searcher, "=королев") == ["korolev.txt"]  # ё folds to е in exact forms too
+    assert ids(searcher, "=Королёва") == []  # a form that is not written anywhere
+    assert "korolev.txt" in ids(searcher, "королева")
+    assert "baikonur-b.txt" not in ids(searcher, "!Байконура")
+    assert "baikonur-a.txt" in ids(searcher, "!Байконура")
+
+
+def test_parentheses_group(searcher):
+    assert set(ids(searcher, "(Artemis OR Байтерек) -NASA")) == {SEED_ID}
+
+
+# --- ranking -------------------------------------------------------------------------------
+
+
+def test_documents_with_more_of_the_words_come_first(searcher):
+    # a natural question: «протокол» and «Байтерек» only in the seed, «подпишут» nowhere
+    found = ids(searcher, "когда подпишут протокол по Байтереку")
+    assert found[0] == SEED_ID
+    found = ids(searcher, "Союз стартовал с Байконура к станции")
+    assert found[0] == "soyuz-2021.txt"
+
+
+def test_function_words_do_not_decide_the_ranking(searcher):
+    result = search(searcher, "на по и о когда Артемис")
+    assert result.total == 0 or [h.id for h in result.hits] == ["launch-en.txt"]
+    assert ids(searcher, "о Байтерек") == [SEED_ID]
+
+
+def test_only_function_words_still_search(searcher):
+    assert search(searcher, "на").total > 0
+
+
+def test_exact_form_ranks_above_other_forms(searcher):
+    # the two releases differ only in the form of «Байконур»
+    found = ids(searcher, "Байконура пуск")
+    assert found.index("baikonur-a.txt") < found.index("baikonur-b.txt")
+    found = ids(searcher, "Байконур пуск")
+    assert found.index("baikonur-b.txt") < found.index("baikonur-a.txt")
+
+
+def test_title_ranks_above_body(searcher):
+    assert ids(searcher, "телескоп")[:2] == ["title-doc.txt", "body-doc.txt"]
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+def test_paging_and_exact_total(searcher):
+    everything = ids(searcher, "Байконур OR Союз OR стали")
+    result = search(searcher, "Байконур OR Союз OR стали", page=2, per_page=2)
+    assert result.total == len(everything)
+    assert [h.id for h in result.hits] == everything[2:4]
+
+
+def test_sort_by_date_newest_first_undated_last(searcher):
+    found = ids(searcher, "Байконур", sort="date")
+    assert found[:2] == ["soyuz-2021.txt", "soyuz-2018.txt"]
+    assert set(found[2:]) == {SEED_ID, "baikonur-a.txt", "baikonur-b.txt"}
+
+
+def test_hits_carry_metadata(searcher):
+    hit = search(searcher, "Союз МС-18").hits[0]
+    assert (hit.id, hit.date, hit.lang) == ("soyuz-2021.txt", "2021-04-09", "ru")
+    assert hit.score > 0
+
+
+def test_snippet_marks_matched_forms(searcher):
+    hit = search(searcher, "байтерека").hits[0]
+    assert "«<mark>Байтерек</mark>»" in hit.snippet_html
+    assert "<mark>" not in hit.title_html
+    hit = search(searcher, "космодрома Байконур").hits[0]
+    assert "<mark>космодроме</mark> «<mark>Байконур</mark>»" in hit.title_html
+
+
+def test_snippet_is_short_and_in_fragments(searcher):
+    snippet = search(searcher, "инвестиций").hits[0].snippet_html
+    text = snippet.replace("<mark>", "").replace("</mark>", "")
+    assert len(text) < 3 * 230
+    assert text.count("…") >= 1
+
+
+def test_text_is_escaped_and_only_mark_tags_remain(searcher):
+    hit = search(searcher, "метеоров").hits[0]
+    assert "<script>" not in hit.snippet_html and "<img" not in hit.snippet_html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hit.snippet_html
+    hit = search(searcher, "script alert").hits[0]
+    assert "&lt;<mark>script</mark>&gt;" in hit.snippet_html
+
+
+def test_document_page_highlighting(searcher):
+    doc = get_document(searcher, SEED_ID)
+    assert doc is not None and doc.title.startswith("На космодроме")
+    title_html, paragraphs = highlight_document(doc, "байтерек переговоры")
+    assert "<mark>переговоры</mark>" in title_html
+    assert len(paragraphs) >= 8
+    assert any("«<mark>Байтерек</mark>»" in p for p in paragraphs)
+    assert get_document(searcher, "../etc/passwd") is None
+
+
+# --- bad and odd input ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"q": ""}, "empty_query"),
+        ({"q": "   "}, "empty_query"),
+        ({"q": "я" * (MAX_QUERY_CHARS + 1)}, "query_too_long"),
+        ({"q": "байконур", "page": 0}, "bad_page"),
+        ({"q": "байконур", "page": 1000}, "bad_page"),
+        ({"q": "байконур", "per_page": MAX_PER_PAGE + 1}, "bad_per_page"),
+        ({"q": "байконур", "per_page": 0}, "bad_per_page"),
+        ({"q": "байконур", "sort": "random"}, "bad_sort"),
+        ({"q": "-байконур"}, "only_exclusions"),
+    ],
+)
+def test_bad_requests_are_clear_errors(searcher, kwargs, code):
+    with pytest.raises(QueryError) as err:
+        search(searcher, **kwargs)
+    assert err.value.code == code
+    assert err.value.message
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"байконур', "(байконур", "байконур)", "-", "*", "OR", "| |", "title:", "=", "!", '""',
+     "((((((", "🚀 ракета", "'; DROP TABLE docs; --", "<b>союз</b>", "a*", "\x00байконур",
+     "ИЛИ байтерек ИЛИ", "-(-)", "союз " * 190],
+)
+def test_odd_input_never_raises(searcher, query):
+    result = search(searcher, query)
+    assert result.total >= 0
+
+
+def test_unbalanced_quote_still_finds_the_phrase(searcher):
+    assert ids(searcher, '"космического ракетного') == [SEED_ID]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=80))
+def test_any_text_parses_and_searches(searcher, text):
+    parse_query(text)
+    try:
+        result = search(searcher, text)
+    except QueryError as e:
+        assert e.code in ("empty_query", "only_exclusions")
+    else:
+        assert result.total >= len(result.hits)
