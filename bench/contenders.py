@@ -78,8 +78,7 @@ class Orbita(Contender):
 
     def __init__(self, root: Path) -> None:
         super().__init__(root)
-        self._ctx: Any = None
-        self._searcher: Any = None
+        self._handle: Any = None
         self.last_report: Any = None
 
     def build(self, files: list[Path], workdir: Path) -> BuildStats:
@@ -105,20 +104,21 @@ class Orbita(Contender):
     def open(self, workdir: Path) -> None:
         from search.index import open_index
 
-        self.close()
-        self._ctx = open_index(workdir / "index").searcher()
-        self._searcher = self._ctx.__enter__()
+        self._handle = open_index(workdir / "index")
 
     def search(self, query: str, k: int = 10) -> list[str]:
-        from search.query import search
+        """The page's call: one page of ``k`` hits with highlighted titles and snippets."""
+        from search.query import QueryError, search
 
-        result = search(self._searcher, query, page=1, per_page=k)  # snippets included
+        with self._handle.searcher() as searcher:  # cached per thread, as in the web app
+            try:
+                result = search(searcher, query, page=1, per_page=k)
+            except QueryError:  # the page shows the message instead of results
+                return []
         return [hit.id for hit in result.hits]
 
     def close(self) -> None:
-        if self._ctx is not None:
-            self._ctx.__exit__(None, None, None)
-            self._ctx = self._searcher = None
+        self._handle = None
 
 
 # --- Whoosh baselines ---------------------------------------------------------------------

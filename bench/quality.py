@@ -84,9 +84,7 @@ def load_space(path: Path) -> list[Judged]:
     return [Judged(r["qid"], r["query"], r["kind"], r["relevant"]) for r in rows]
 
 
-def run_set(
-    contender: Contender, files: list[Path], queries: list[Judged], workdir: Path
-) -> Run:
+def run_set(contender: Contender, files: list[Path], queries: list[Judged], workdir: Path) -> Run:
     stats = contender.build(files, workdir)
     contender.open(workdir)
     run = Run(contender.name, stats.seconds)

@@ -1,0 +1,298 @@
+"""Build, reindex and query timings over all Russian corpora (~9,500 documents, ~120 MB).
+
+Each build runs from scratch in its own spawned process, so peak memory is per contender.
+Orbita also gets an unchanged reindex and a one-changed-file reindex, each in a fresh
+process as the ``reindex`` command would run. Query latency: a fixed-seed mix of query kinds
+from the corpus titles, the XQuAD questions and the space set; Orbita's figure includes the
+top-10 snippets, exactly as the page asks for them.
+
+    python -m bench.speed [--corpora DIR] [--contenders orbita,snowball,plain,tantivy]
+                          [--queries N] [--workdir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import os
+import random
+import re
+import resource
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bench.contenders import CONTENDERS, BuildStats, Orbita, dir_size, make
+from bench.corpus import (
+    DEFAULT_CORPORA,
+    DEFAULT_EVAL,
+    RESULTS_DIR,
+    SPACE_QUERIES,
+    doc_id,
+    russian_files,
+)
+from bench.report import engine_available, machine_header, table
+
+MB = 1024 * 1024
+WORD = re.compile(r"[^\W\d_]{3,}")  # letters only, 3+ characters
+MARKER = "орбитапереиндексация"  # a word no corpus contains, added by the changed-file test
+
+
+# --- child processes ----------------------------------------------------------------------
+
+
+def _peak_rss_mb() -> float:
+    """Peak RSS of this process or any finished child of it (ru_maxrss is in KiB on Linux)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """Current RSS of a process and all its descendants, from /proc."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+                parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        tree.add(p)
+        todo += [c for c, pp in parents.items() if pp == p and c not in tree]
+    total = 0
+    for p in tree:
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+        except (OSError, AttributeError):
+            continue
+    return total / 1024
+
+
+def _child(queue: Any, job: Callable[..., Any], args: tuple) -> None:
+    t0 = time.perf_counter()
+    try:
+        result = job(*args)
+        queue.put(("ok", result, _peak_rss_mb(), time.perf_counter() - t0))
+    except BaseException as e:  # report any failure to the parent
+        queue.put(("error", f"{type(e).__name__}: {e}", 0.0, 0.0))
+
+
+def in_child(job: Callable[..., Any], *args: Any) -> tuple[Any, float, float]:
+    """Run ``job(*args)`` in a fresh spawned process: (result, peak RSS MB, process seconds).
+
+    Peak RSS is the larger of the child's own ru_maxrss and the /proc-polled sum over its
+    process tree (which covers writers that fork helpers).
+    """
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    t0 = time.perf_counter()
+    proc = ctx.Process(target=_child, args=(queue, job, args))
+    proc.start()
+    polled = 0.0
+    while proc.is_alive() and queue.empty():
+        polled = max(polled, _tree_rss_mb(proc.pid))  # type: ignore[arg-type]
+        time.sleep(0.05)
+    status, result, rss, _inner = queue.get()
+    proc.join()
+    wall = time.perf_counter() - t0  # includes interpreter start and imports
+    if status != "ok":
+        raise RuntimeError(f"child failed: {result}")
+    return result, max(rss, polled), wall
+
+
+def build_job(name: str, root: str, files: list[str], workdir: str) -> BuildStats:
+    return make(name, Path(root)).build([Path(f) for f in files], Path(workdir))
+
+
+def reindex_job(root: str, workdir: str) -> tuple[float, str]:
+    orbita = Orbita(Path(root))
+    seconds = orbita.reindex(Path(workdir))
+    summary = getattr(orbita.last_report, "summary", None)
+    return seconds, summary() if callable(summary) else str(orbita.last_report)
+
+
+# --- queries ------------------------------------------------------------------------------
+
+
+def make_queries(corpora: Path, files: list[Path], n: int, seed: int) -> list[tuple[str, str]]:
+    """(kind, query) pairs: every space-set query, then a fixed-seed mix from titles/questions."""
+    rng = random.Random(seed)
+    titles = []
+    for f in files:
+        with f.open(encoding="utf-8") as fh:
+            titles.append(fh.readline().strip())
+    words_of = [[w.lower() for w in WORD.findall(t)] for t in titles]
+    words_of = [ws for ws in words_of if len(ws) >= 2]
+    freq = Counter(w for ws in words_of for w in ws)
+    frequent = [w for w, _ in freq.most_common(300) if len(w) >= 4]
+    rare = sorted(w for w, c in freq.items() if c == 1 and len(w) >= 5)
+    questions = [json.loads(line)["query"] for line in DEFAULT_EVAL.read_text().splitlines()]
+
+    def span(lo: int, hi: int) -> str:
+        ws = rng.choice([ws for ws in words_of if len(ws) >= lo])
+        size = rng.randint(lo, min(hi, len(ws)))
+        start = rng.randint(0, len(ws) - size)
+        return " ".join(ws[start : start + size])
+
+    makers: list[tuple[str, float, Callable[[], str]]] = [
+        ("frequent word", 0.15, lambda: rng.choice(frequent)),
+        ("rare word", 0.15, lambda: rng.choice(rare)),
+        ("2-4 words", 0.25, lambda: span(2, 4)),
+        ('"phrase"', 0.15, lambda: f'"{span(2, 3)}"'),
+        ("question", 0.20, lambda: rng.choice(questions)),
+        ("prefix*", 0.10, lambda: rng.choice(["косм", *(w[:5] for w in frequent)]) + "*"),
+    ]
+    lines = SPACE_QUERIES.read_text().splitlines() if SPACE_QUERIES.exists() else []
+    space = [json.loads(line) for line in lines if line]
+    queries = [(f"space {r['kind']}", r["query"]) for r in space]
+    queries.append(("prefix*", "косм*"))
+    rest = max(0, n - len(queries))
+    for kind, share, maker in makers:
+        queries += [(kind, maker()) for _ in range(round(rest * share))]
+    rng.shuffle(queries)
+    return queries
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    if not sorted_values:
+        return 0.0
+    i = min(len(sorted_values) - 1, max(0, round(p / 100 * len(sorted_values)) - 1))
+    return sorted_values[i]
+
+
+def latencies(name: str, root: Path, workdir: Path, queries: list[tuple[str, str]]) -> dict:
+    contender = make(name, root)
+    contender.open(workdir)
+    try:
+        for _kind, q in queries[:20]:  # warm-up: caches, lazily loaded segments
+            contender.search(q, 10)
+        per_kind: dict[str, list[float]] = defaultdict(list)
+        for kind, q in queries:
+            t0 = time.perf_counter()
+            contender.search(q, 10)
+            per_kind[kind].append(1000 * (time.perf_counter() - t0))
+    finally:
+        contender.close()
+    return per_kind
+
+
+# --- main ---------------------------------------------------------------------------------
+
+
+def orbita_incremental(root: Path, workdir: Path, changed: str) -> list[list[object]]:
+    """Unchanged reindex, then one altered file; checks the change is searchable."""
+    rows: list[list[object]] = []
+    (seconds, summary), rss, wall = in_child(reindex_job, str(root), str(workdir))
+    rows.append(["nothing changed", seconds, wall, rss, summary])
+    target = workdir / "corpus" / changed  # a private copy under workdir, never the corpus
+    with target.open("a", encoding="utf-8") as fh:
+        fh.write(f"\n\nДополнение к материалу: {MARKER}.\n")
+    (seconds, summary), rss, wall = in_child(reindex_job, str(root), str(workdir))
+    orbita = Orbita(root)
+    orbita.open(workdir)
+    found = orbita.search(MARKER, 10) == [changed]
+    orbita.close()
+    rows.append([f"one file changed (found: {found})", seconds, wall, rss, summary])
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
+    ap.add_argument("--contenders", default=",".join(CONTENDERS))
+    ap.add_argument("--queries", type=int, default=400, help="latency queries (at least 300)")
+    ap.add_argument("--seed", type=int, default=20240501)
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/orbita-bench/speed"))
+    ap.add_argument("--out", type=Path, default=RESULTS_DIR / "speed.md")
+    args = ap.parse_args(argv)
+
+    names = [n.strip() for n in args.contenders.split(",") if n.strip()]
+    if "orbita" in names and not engine_available():
+        print("orbita: search.index / search.query not found yet, skipped", file=sys.stderr)
+        names.remove("orbita")
+    root = args.corpora.resolve()
+    files = russian_files(root)
+    input_mb = sum(f.stat().st_size for f in files) / MB
+    report = [
+        "# Speed\n",
+        machine_header(),
+        f"- corpus: {len(files)} Russian documents, {input_mb:.1f} MB of text\n",
+    ]
+
+    build_rows = []
+    for name in names:
+        print(f"build: {name} …", file=sys.stderr, flush=True)
+        workdir = args.workdir / name
+        stats, rss, _wall = in_child(
+            build_job, name, str(root), [str(f) for f in files], str(workdir)
+        )
+        index_mb = dir_size(workdir / "index") / MB
+        build_rows.append(
+            [
+                name,
+                stats.docs,
+                f"{stats.seconds:.1f}",
+                f"{stats.docs / stats.seconds:.0f}",
+                f"{stats.input_bytes / MB / stats.seconds:.2f}",
+                f"{rss:.0f}",
+                f"{index_mb:.0f}",
+            ]
+        )
+    header = ["contender", "docs", "build s", "docs/s", "MB/s", "peak RSS MB", "index MB"]
+    text = table(header, build_rows)
+    print(f"\nBuild from scratch ({len(files)} docs, {input_mb:.1f} MB)\n{text}\n")
+    report += ["\n## Build from scratch\n", text]
+
+    if "orbita" in names:
+        changed = doc_id(files[len(files) // 2], root)
+        rows = orbita_incremental(root, args.workdir / "orbita", changed)
+        text = table(["Orbita reindex", "reindex s", "process s", "peak RSS MB", "report"], rows)
+        print(f"{text}\n")
+        report += [
+            "\n## Orbita incremental reindex\n",
+            text,
+            "\n`reindex s`: the `reindex()` call; `process s`: a fresh process running it "
+            "(interpreter start and imports included).",
+        ]
+
+    queries = make_queries(root, files, args.queries, args.seed)
+    kinds = sorted({k for k, _ in queries})
+    lat_rows, kind_rows = [], []
+    for name in names:
+        print(f"queries: {name} …", file=sys.stderr, flush=True)
+        per_kind = latencies(name, root, args.workdir / name, queries)
+        every = sorted(v for vs in per_kind.values() for v in vs)
+        lat_rows.append(
+            [
+                name,
+                len(every),
+                *(percentile(every, p) for p in (50, 95, 99)),
+                sum(every) / len(every),
+                every[-1],
+            ]
+        )
+        kind_rows.append([name, *(percentile(sorted(per_kind[k]), 95) for k in kinds)])
+    text = table(
+        ["contender", "queries", "p50 ms", "p95 ms", "p99 ms", "mean ms", "max ms"], lat_rows
+    )
+    counts = Counter(k for k, _ in queries)
+    by_kind = table(["p95 ms by kind", *(f"{k} ({counts[k]})" for k in kinds)], kind_rows)
+    print(f"Query latency, top 10 (Orbita with snippets)\n{text}\n\n{by_kind}\n")
+    report += ["\n## Query latency (top 10; Orbita with snippets)\n", text, "", by_kind]
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(report) + "\n", encoding="utf-8")
+    print(f"written {args.out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
