@@ -29,7 +29,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from whoosh import formats
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.searching import Searcher
@@ -42,9 +44,9 @@ LOCK = ".reindex.lock"
 MANIFEST = "manifest.json"
 # Bump when the schema or the analysis changes: the next reindex then rebuilds from scratch
 # (the analyzer is pickled into the index, and old terms would not match new queries).
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 KEEP_OLD_GENERATIONS = 2  # readers that opened an older generation keep working for a while
-WRITER_LIMIT_MB = 128  # per writer process: bounds memory on big corpora
+WRITER_LIMIT_MB = 256  # per writer process: bounds memory on big corpora
 PARALLEL_FROM = 200  # documents to index before a second writer process pays off
 
 
@@ -56,13 +58,45 @@ class ReindexError(Exception):
     """A reindex that cannot run; the message says why in one sentence."""
 
 
+class ExactForms(TEXT):
+    """The word forms as written, for `=слово` and the exact-form bonus. Presence only, no
+    frequencies or field lengths: it holds the most distinct terms of all fields, and this
+    keeps it cheap to write."""
+
+    def __init__(self) -> None:
+        super().__init__(analyzer=exact_analyzer(), phrase=False)
+        self.format = formats.Existence()
+        self.scorable = False
+
+
+class _LengthsInMemory(W3PerDocReader):
+    """Whoosh looks up a field length for every posting it writes and every document it
+    scores: a file stat each time for a field without lengths, a seek and a read for the
+    others. Read each lengths column once instead (a byte per document)."""
+
+    def _cached_reader(self, fieldname, column):
+        if fieldname not in self._readers:
+            reader = None
+            if self.has_column(fieldname):
+                reader = list(self.column_reader(fieldname, column))
+            self._readers[fieldname] = reader
+        return self._readers[fieldname]
+
+
+class Codec(W3Codec):
+    """Whoosh's codec with field lengths held in memory (the codec is saved in the index)."""
+
+    def per_document_reader(self, storage, segment):
+        return _LengthsInMemory(storage, segment)
+
+
 def make_schema() -> Schema:
     lemmas = lemma_analyzer()
     return Schema(
         id=ID(stored=True, unique=True),
         title=TEXT(analyzer=lemmas, stored=True),  # boosted at query time
         body=TEXT(analyzer=lemmas, stored=True),
-        exact=TEXT(analyzer=exact_analyzer(), phrase=False),
+        exact=ExactForms(),
         date=ID(stored=True, sortable=True),
         source=ID(stored=True, sortable=True),
         lang=ID(stored=True),
@@ -337,9 +371,11 @@ def _build_generation(
         ix = whoosh_index.open_dir(gen)
     if len(to_index) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         morph()  # load the dictionaries once, before the writer processes fork
-        writer = _ParallelWriter(ix, procs=2, multisegment=True, limitmb=WRITER_LIMIT_MB)
+        writer = _ParallelWriter(
+            ix, procs=2, multisegment=True, limitmb=WRITER_LIMIT_MB, codec=Codec()
+        )
     else:
-        writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+        writer = ix.writer(limitmb=WRITER_LIMIT_MB, codec=Codec())
     try:
         for doc_id in removed:
             writer.delete_by_term("id", doc_id)

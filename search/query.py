@@ -227,6 +227,7 @@ class _Compiler:
     terms stand for which query unit (for the coverage rerank)."""
 
     def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
         self.reader = searcher.reader()
         self.unit_terms: list[set[tuple[str, str]]] = []
 
@@ -264,20 +265,25 @@ class _Compiler:
         text = word.text
         if word.prefix:
             return self.prefix(word, terms)
-        if word.exact:
-            if text in STOP_WORDS:  # not in the exact field: its lemma is as good
-                return self._terms([("body", text), ("title", text)], terms)
-            return self._terms([("exact", text)], terms)
         fields = ("title",) if word.title_only else ("title", "body")
         forms = lemmas(text)
+        if word.exact:
+            wanted = [(f, form, _FIELD_BOOST[f]) for f in fields for form in forms]
+            ranked = self._terms(wanted, terms)
+            if text in STOP_WORDS or ranked is None:  # function words are not in `exact`
+                return ranked
+            # only documents holding this very form, ranked by the lemma's BM25
+            required = self._terms([("exact", text)], terms)
+            return None if required is None else wq.And([required, ranked])
         wanted = [(f, form, _FIELD_BOOST[f]) for f in fields for form in forms]
         wanted += [
             (f, t, STEM_BOOST * _FIELD_BOOST[f])
             for f in fields
             for t in self._stem_relatives(f, text, forms)
         ]
-        if not word.title_only:
-            wanted.append(("exact", text, EXACT_BOOST))
+        if not word.title_only and self._has("exact", text):
+            # a bonus for the form typed, as rare forms matter more (the field holds presence only)
+            wanted.append(("exact", text, EXACT_BOOST * self.searcher.idf("exact", text)))
         query = self._terms(wanted, terms)
         parts = word_parts(text)
         if len(parts) > 1:  # «ракета-носитель» also matches «ракета носитель»
