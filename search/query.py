@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from whoosh import query as wq
@@ -73,6 +74,7 @@ class Word:
     exact: bool = False
     prefix: bool = False
     title_only: bool = False
+    boost: float = 1.0  # below 1 for words a query rewrite added (synonyms, transliterations)
 
     @property
     def is_stop(self) -> bool:
@@ -83,6 +85,7 @@ class Word:
 class Phrase:
     words: list[str]
     title_only: bool = False
+    boost: float = 1.0
 
 
 @dataclass
@@ -257,9 +260,10 @@ class _Compiler:
     def node(self, node: Node, terms: set) -> wq.Query | None:
         if isinstance(node, Group):
             return self.group(node)
-        if isinstance(node, Phrase):
-            return self.phrase(node, terms)
-        return self.word(node, terms)
+        query = self.phrase(node, terms) if isinstance(node, Phrase) else self.word(node, terms)
+        if query is not None and node.boost != 1.0:
+            query = wq.Or([query], boost=node.boost)
+        return query
 
     def word(self, word: Word, terms: set) -> wq.Query | None:
         text = word.text
@@ -389,9 +393,15 @@ class SearchResult:
     per_page: int
     took_ms: float
     hits: list[Hit]
+    correction: dict | None = None  # what a query correction did (see the API docs)
+    facets: dict | None = None  # counts per source, year, language for the whole result
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        data = asdict(self)
+        for extra in ("correction", "facets"):  # present only when there is something to say
+            if data[extra] is None:
+                del data[extra]
+        return data
 
 
 @dataclass
@@ -428,17 +438,32 @@ def check_request(q: str | None, page: int, per_page: int, sort: str) -> str:
     return q
 
 
+Rewrite = Callable[[Group, Searcher], Group]
+
+
 def search(
-    searcher: Searcher, q: str, *, page: int = 1, per_page: int = 10, sort: str = "relevance"
+    searcher: Searcher,
+    q: str,
+    *,
+    page: int = 1,
+    per_page: int = 10,
+    sort: str = "relevance",
+    filter: wq.Query | None = None,
+    rewrite: Rewrite | None = None,
 ) -> SearchResult:
     """Run a query and return one page of highlighted hits.
 
+    :param filter: only documents matching this Whoosh query count (source, date, language).
+    :param rewrite: a function that changes the parsed query before it runs (e.g. adds
+        synonyms as lower-boosted alternatives).
     :raises QueryError: empty or over-long query, bad page, page size or sort.
     """
     started = time.perf_counter()
     q = check_request(q, page, per_page, sort)
     compiler = _Compiler(searcher)
     parsed = parse_query(q)
+    if rewrite is not None:
+        parsed = rewrite(parsed, searcher)
     highlighter = highlighter_for(parsed)
     whoosh_query = compiler.group(parsed, top=True)
     if whoosh_query is None:
@@ -454,11 +479,13 @@ def search(
         newest_first = sorting.MultiFacet(
             [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
         )
-        results = searcher.search(whoosh_query, limit=end, sortedby=newest_first)
+        results = searcher.search(whoosh_query, limit=end, sortedby=newest_first, filter=filter)
         # the sort key is (date key, -score): keep the relevance score for display
         ranked = [(hit.docnum, -hit.score[-1]) for hit in results]
     else:
-        results = searcher.search(whoosh_query, limit=max(end, RERANK_DEPTH), terms=True)
+        results = searcher.search(
+            whoosh_query, limit=max(end, RERANK_DEPTH), terms=True, filter=filter
+        )
         ranked = _rerank(results, compiler.unit_terms)
     total = len(results)
 
