@@ -18,7 +18,9 @@ from dataclasses import asdict, dataclass, field
 
 from whoosh import query as wq
 from whoosh import sorting
+from whoosh.matching import WrappingMatcher
 from whoosh.query import spans
+from whoosh.query.wrappers import WrappingQuery
 from whoosh.searching import Searcher
 
 from .analysis import STOP_WORDS, lemmas, stem, word_parts, words
@@ -38,10 +40,11 @@ SORTS = ("relevance", "date")
 TITLE_BOOST = 2.5
 EXACT_BOOST = 0.3
 STEM_BOOST = 0.5
-PROXIMITY_BOOST = 0.5
+PART_BOOST = 0.5
+PROXIMITY_BOOST = 0.25
 PROXIMITY_SLOP = 4
 RERANK_DEPTH = 100
-COVERAGE_POWER = 1.0
+COVERAGE_WEIGHT = 0.5  # documents missing half the words lose a quarter of their score
 
 _FIELD_BOOST = {"title": TITLE_BOOST, "body": 1.0}
 TITLE_FIELDS = {"title", "заголовок", "t"}
@@ -78,7 +81,10 @@ class Word:
 
     @property
     def is_stop(self) -> bool:
-        return not self.exact and not self.prefix and self.text in STOP_WORDS
+        """A function word («на», «каком», «было»): by its form or its most likely lemma."""
+        if self.exact or self.prefix:
+            return False
+        return self.text in STOP_WORDS or lemmas(self.text)[0] in STOP_WORDS
 
 
 @dataclass
@@ -171,9 +177,9 @@ def _phrase(text: str, *, title_only: bool) -> Node | None:
     found = [w for w, _, _ in words(text)]
     if not found:
         return None
-    if len(found) == 1:
+    if len(found) == 1 and len(word_parts(found[0])) == 1:
         return Word(found[0], title_only=title_only)
-    return Phrase(found, title_only=title_only)
+    return Phrase(found, title_only=title_only)  # a quoted «ракеты-носителя» stays strict
 
 
 def effective_units(group: Group) -> list[list[Node]]:
@@ -213,6 +219,25 @@ def highlighter_for(group: Group) -> Highlighter:
 
 
 # --- compiling to Whoosh queries ---------------------------------------------------------
+
+
+class _Boosted(WrappingQuery):
+    """Scales the score of any query. (Whoosh drops the boost of a one-clause Or and of
+    span queries, so `Or([q], boost=b)` would not do.)"""
+
+    def __init__(self, child: wq.Query, factor: float) -> None:
+        super().__init__(child)
+        self.factor = factor
+
+    def _rewrap(self, child: wq.Query) -> _Boosted:
+        return _Boosted(child, self.factor)
+
+    def matcher(self, searcher, context=None):
+        return WrappingMatcher(self.child.matcher(searcher, context), self.factor)
+
+
+def _boost(query: wq.Query, factor: float) -> wq.Query:
+    return query if factor == 1.0 else _Boosted(query, factor)
 
 
 class _SpanOr(spans.SpanOr):
@@ -262,7 +287,7 @@ class _Compiler:
             return self.group(node)
         query = self.phrase(node, terms) if isinstance(node, Phrase) else self.word(node, terms)
         if query is not None and node.boost != 1.0:
-            query = wq.Or([query], boost=node.boost)
+            query = _boost(query, node.boost)
         return query
 
     def word(self, word: Word, terms: set) -> wq.Query | None:
@@ -290,10 +315,17 @@ class _Compiler:
             wanted.append(("exact", text, EXACT_BOOST * self.searcher.idf("exact", text)))
         query = self._terms(wanted, terms)
         parts = word_parts(text)
-        if len(parts) > 1:  # «ракета-носитель» also matches «ракета носитель»
+        if len(parts) > 1:
+            # «гугеноты-поселенцы» also matches «гугеноты поселенцы» (as a phrase, strongest)
+            # and each part on its own, as people write either
             spelled = self.phrase(Phrase(parts, word.title_only), terms)
-            if spelled is not None:
-                query = spelled if query is None else wq.Or([query, spelled])
+            alternatives = [q for q in (query, spelled) if q is not None]
+            if all(part.isalpha() for part in parts):  # not codes: «МС-18» is not «МС-09»
+                for part in parts:
+                    found = None if part in STOP_WORDS else self.word(Word(part), terms)
+                    if found is not None:
+                        alternatives.append(_boost(found, PART_BOOST))
+            query = wq.Or(alternatives) if alternatives else None
         return query
 
     def prefix(self, word: Word, terms: set) -> wq.Query | None:
@@ -318,7 +350,7 @@ class _Compiler:
                 slots.append(options[0] if len(options) == 1 else _SpanOr(options))
             else:
                 near = spans.SpanNear2(slots, slop=1, ordered=True)
-                per_field.append(wq.Or([near], boost=_FIELD_BOOST[f]))
+                per_field.append(_boost(near, _FIELD_BOOST[f]))
                 terms.update((f, form) for w in seq for form in lemmas(w))
         if not per_field:
             return None
@@ -366,7 +398,7 @@ class _Compiler:
                 slots.append(options[0] if len(options) == 1 else _SpanOr(options))
             else:
                 near = spans.SpanNear2(slots, slop=PROXIMITY_SLOP, ordered=False)
-                bonus.append(wq.Or([near], boost=PROXIMITY_BOOST))
+                bonus.append(_boost(near, PROXIMITY_BOOST))
         return bonus
 
 
@@ -479,12 +511,16 @@ def search(
         newest_first = sorting.MultiFacet(
             [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
         )
-        results = searcher.search(whoosh_query, limit=end, sortedby=newest_first, filter=filter)
+        results = searcher.search(
+            whoosh_query, limit=end, sortedby=newest_first, filter=filter, optimize=False
+        )
         # the sort key is (date key, -score): keep the relevance score for display
         ranked = [(hit.docnum, -hit.score[-1]) for hit in results]
     else:
+        # optimize=False: count every match while collecting (exact total in one pass)
+        # instead of skipping blocks and running the query a second time to count
         results = searcher.search(
-            whoosh_query, limit=max(end, RERANK_DEPTH), terms=True, filter=filter
+            whoosh_query, limit=max(end, RERANK_DEPTH), terms=True, filter=filter, optimize=False
         )
         ranked = _rerank(results, compiler.unit_terms)
     total = len(results)
@@ -517,7 +553,7 @@ def _rerank(results, unit_terms: list[set[tuple[str, str]]]) -> list[tuple[int, 
             matched = {(f, t.decode("utf-8") if isinstance(t, bytes) else t)
                        for f, t in hit.matched_terms()}
             covered = sum(1 for u in units if u & matched)
-            score *= (covered / len(units)) ** COVERAGE_POWER
+            score *= 1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * covered / len(units)
         ranked.append((hit.docnum, score))
     ranked.sort(key=lambda item: -item[1])
     return ranked
