@@ -1,0 +1,369 @@
+"""Understanding what people meant: wrong layout, typos, Latin↔Cyrillic names, synonyms and
+abbreviations, autocomplete. On the small hand-made corpus of understand_corpus.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from understand_corpus import (
+    BAIKONUR,
+    BAIKONUR_2,
+    BAIKONYR,
+    CARRIER,
+    FALCON,
+    ISS_ABBREV,
+    ISS_LATIN,
+    ISS_SPELLED,
+    NASA_EN,
+    ROGOZIN,
+    SATELLITE,
+    SOYUZ_EN,
+    build,
+    write_corpus,
+)
+
+from search.index import open_index, reindex
+from search.layout import switch_layout
+from search.query import QueryError, parse_query, search
+from search.spelling import distance
+from search.suggest import Suggester, suggestions, suggestions_for
+from search.synonyms import DEFAULT_PATH, SynonymError, Synonyms, load, parse_entries
+from search.translit import to_cyrillic, to_latin
+from search.understand import expansion, understanding_for, understood_search
+from search.vocabulary import read_vocabulary
+
+
+@pytest.fixture(scope="module")
+def handle(tmp_path_factory):
+    return open_index(build(tmp_path_factory.mktemp("understand")))
+
+
+@pytest.fixture
+def searcher(handle):
+    with handle.searcher() as s:
+        yield s
+
+
+def ids(result) -> list[str]:
+    return [h.id for h in result.hits]
+
+
+# --- wrong keyboard layout ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed, meant",
+    [
+        ("rjcvjlhjv ,fqrjyeh", "космодром байконур"),  # Russian typed on the English layout
+        ("ифшлщтгк", "baikonur"),  # and the other way round
+        ("байконур pfgecr", "байконур запуск"),  # mixed: word by word
+        ("rjcvjlhjv yf ,fqrjyeh", "космодром на байконур"),  # a function word goes along
+    ],
+)
+def test_query_typed_in_the_wrong_layout_is_switched_and_said_so(searcher, typed, meant):
+    result = understood_search(searcher, typed)
+    assert result.correction == {
+        "original": typed, "corrected": meant, "kind": "layout", "applied": True,
+    }
+    assert result.query == typed
+    assert result.total > 0 and search(searcher, typed).total < result.total
+
+
+def test_switched_layout_finds_what_the_meant_query_finds(searcher):
+    assert ids(understood_search(searcher, "rjcvjlhjv ,fqrjyeh"))[:3] == ids(
+        understood_search(searcher, "космодром байконур")
+    )[:3]
+
+
+@pytest.mark.parametrize("typed", ["NASA", "ISS", "Falcon 9", "Baikonur", "Soyuz", "байконыр"])
+def test_queries_fine_as_typed_are_not_switched(searcher, typed):
+    assert understood_search(searcher, typed).correction is None
+
+
+def test_layout_tables_are_each_others_inverse():
+    assert switch_layout("rjcvjc") == "космос"
+    assert switch_layout("ифшлщтгк") == "baikonur"
+    assert switch_layout(",fqrjyeh") == "байконур"
+    assert switch_layout("Falcon 9") == "Афдсщт 9"
+    assert switch_layout("12") is None
+    assert switch_layout("mixed смесь") is None
+
+
+# --- did you mean ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed, meant",
+    [
+        ("космадром", "космодром"),
+        ("космадрома", "космодрома"),  # the typed inflection is kept
+        ("байкнур", "байконур"),
+        ("раскосмос", "роскосмос"),
+        ("спутнек", "спутник"),
+        ("Спутнек", "Спутник"),  # and so is the capital
+    ],
+)
+def test_misspelled_word_is_corrected_when_nothing_is_found(searcher, typed, meant):
+    assert search(searcher, typed).total == 0
+    result = understood_search(searcher, typed)
+    assert result.correction == {
+        "original": typed, "corrected": meant, "kind": "spelling", "applied": True,
+    }
+    assert result.total > 0
+
+
+def test_correction_is_only_offered_when_the_query_finds_something(searcher):
+    typed = "космадром байконур"
+    as_typed = search(searcher, typed)
+    result = understood_search(searcher, typed)
+    assert result.correction == {
+        "original": typed, "corrected": "космодром байконур", "kind": "spelling",
+        "applied": False,
+    }
+    assert set(ids(result)) >= set(ids(as_typed))  # the results are the query's own
+
+
+@pytest.mark.parametrize("typed", ["байконыр", "Байконыр", "космодромом", "спутники"])
+def test_words_of_the_index_are_never_corrected(searcher, typed):
+    assert understood_search(searcher, typed).correction is None
+
+
+def test_words_of_the_language_are_not_corrected_into_others(searcher):
+    # «насколько» is in no document, but it is a Russian word, not a typo of «несколько»
+    result = understood_search(searcher, "насколько")
+    assert result.correction is None and result.total == 0
+
+
+def test_exact_forms_and_prefixes_are_taken_as_typed(searcher):
+    assert understood_search(searcher, "=космадром").correction is None
+    assert understood_search(searcher, "космадр*").correction is None
+
+
+def test_nothing_to_correct_into_leaves_the_empty_result(searcher):
+    result = understood_search(searcher, "щщщжжжыыы")
+    assert result.total == 0 and result.correction is None
+
+
+def test_weighted_distance_makes_vowel_slips_cheap():
+    assert distance("космадром", "космодром") == 0.5
+    assert distance("байкнур", "байконур") == 1.0
+    assert distance("спутник", "спутник") == 0.0
+    assert distance("ракета", "ракетка") == 1.0
+
+
+# --- Latin ↔ Cyrillic --------------------------------------------------------------------
+
+
+def test_latin_name_finds_the_cyrillic_spelling(searcher):
+    result = understood_search(searcher, "Rogozin")
+    assert search(searcher, "Rogozin").total == 0
+    assert ids(result) == [ROGOZIN]
+    assert result.correction == {
+        "original": "Rogozin", "corrected": "Рогозин", "kind": "translit", "applied": True,
+    }
+
+
+def test_name_in_either_script_finds_both(searcher):
+    assert {BAIKONUR, BAIKONUR_2, SOYUZ_EN} <= set(ids(understood_search(searcher, "Baikonur")))
+    assert {BAIKONUR, BAIKONUR_2, SOYUZ_EN} <= set(ids(understood_search(searcher, "Байконур")))
+
+
+def test_matches_in_the_typed_script_rank_first(tmp_path):
+    write_corpus(tmp_path / "corpus", {
+        "ru.txt": "Байконур готовится к пуску\n\nНа космодроме Байконур готовят ракету.\n",
+        "en.txt": "Baikonur готовится к пуску\n\nНа космодроме Baikonur готовят ракету.\n",
+    })
+    reindex(tmp_path / "corpus", tmp_path / "index", full=True)
+    with open_index(tmp_path / "index").searcher() as s:
+        assert ids(understood_search(s, "Байконур")) == ["ru.txt", "en.txt"]
+        assert ids(understood_search(s, "Baikonur")) == ["en.txt", "ru.txt"]
+
+
+def test_added_spellings_weigh_less_than_the_words_typed(searcher):
+    rewrite = expansion("Rogozin", understanding_for(searcher), load())
+    unit = rewrite(parse_query("Rogozin"), searcher).units[0]
+    assert unit[0].text == "rogozin" and unit[0].boost == 1.0
+    assert [(n.text, n.boost <= 0.7) for n in unit[1:]] == [("рогозин", True)]
+
+
+@pytest.mark.parametrize("typed, other", [("Soyuz", BAIKONUR), ("Союз", SOYUZ_EN)])
+def test_soyuz_in_one_script_finds_the_other(searcher, typed, other):
+    assert other in ids(understood_search(searcher, typed))
+
+
+def test_searching_exactly_what_was_typed_skips_corrections(searcher):
+    result = understood_search(searcher, "Rogozin", correct=False)
+    assert result.total == 0 and result.correction is None
+    assert understood_search(searcher, "rjcvjlhjv", correct=False).total == 0
+
+
+@pytest.mark.parametrize(
+    "latin, cyrillic",
+    [
+        ("baikonur", "байконур"), ("baykonur", "байконур"), ("roscosmos", "роскосмос"),
+        ("roskosmos", "роскосмос"), ("rogozin", "рогозин"), ("soyuz", "союз"),
+        ("soiuz", "союз"), ("khrushchev", "хрущев"), ("hrushchev", "хрущев"),
+        ("zhukovsky", "жуковский"), ("vostochny", "восточный"), ("yuri", "юрий"),
+        ("tsiolkovsky", "циолковский"), ("korolyov", "королев"), ("energiya", "энергия"),
+        ("energia", "энергия"), ("shchukin", "щукин"), ("iakutsk", "якутск"),
+    ],
+)
+def test_transliteration_covers_the_common_systems(latin, cyrillic):
+    vocab = {cyrillic}
+
+    def has_prefix(p: str) -> bool:
+        return cyrillic.startswith(p)
+
+    assert to_cyrillic(latin, has_prefix, vocab.__contains__) == [cyrillic]
+
+
+@pytest.mark.parametrize(
+    "cyrillic, latin",
+    [("байконур", "baikonur"), ("байконур", "baykonur"), ("роскосмос", "roscosmos"),
+     ("союз", "soyuz"), ("хрущёв", "khrushchev"), ("якутск", "yakutsk")],
+)
+def test_cyrillic_to_latin_tries_every_common_spelling(cyrillic, latin):
+    assert to_latin(cyrillic, latin.startswith, {latin}.__contains__) == [latin]
+
+
+# --- synonyms and abbreviations ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["МКС", "мкс", "ISS", "Международная космическая станция",
+     "Международной космической станции", "международную космическую станцию"],
+)
+def test_any_name_of_the_station_finds_all_its_names(searcher, typed):
+    assert {ISS_SPELLED, ISS_ABBREV, ISS_LATIN} <= set(ids(understood_search(searcher, typed)))
+
+
+def test_words_as_typed_rank_above_their_synonyms(searcher):
+    assert ids(understood_search(searcher, "МКС"))[0] == ISS_ABBREV
+    assert ids(understood_search(searcher, "ISS"))[0] == ISS_LATIN
+
+
+@pytest.mark.parametrize(
+    "typed, found",
+    [("НАСА", NASA_EN), ("РН", CARRIER), ("КА", CARRIER), ("Байконыр", BAIKONUR),
+     ("Roscosmos", ROGOZIN)],
+)
+def test_abbreviations_and_spellings_of_the_dictionary(searcher, typed, found):
+    result = understood_search(searcher, typed)
+    assert found in ids(result)
+    assert result.correction is None  # found through the dictionary: nothing was corrected
+
+
+@pytest.mark.parametrize("typed", ['"МКС"', "=МКС", '"Международной космической станции"'])
+def test_quoted_phrases_and_exact_forms_are_not_expanded(searcher, typed):
+    found = set(ids(understood_search(searcher, typed)))
+    assert ISS_LATIN not in found and found == set(ids(search(searcher, typed)))
+
+
+def test_function_word_names_an_abbreviation_only_in_capitals():
+    synonyms = Synonyms(parse_entries("ПРО = противоракетная оборона"))
+    assert synonyms.match_at(["про"], 0) is not None  # the dictionary matches by form…
+    rewrite = expansion("рассказ про луну", None, synonyms, translit=False)
+    group = rewrite(parse_query("рассказ про луну"), None)  # …the query decides
+    assert all(len(unit) == 1 for unit in group.units)
+    rewrite = expansion("ПРО", None, synonyms, translit=False)
+    assert len(rewrite(parse_query("ПРО"), None).units[0]) == 2
+
+
+def test_abbreviations_match_by_form_and_words_by_lemma():
+    synonyms = Synonyms(parse_entries("РАН = Российская академия наук\nРН = ракета-носитель"))
+    assert synonyms.match_at(["раны"], 0) is None  # wounds, not the Academy
+    assert synonyms.match_at(["российской", "академии", "наук"], 0).end == 3
+    assert synonyms.match_at(["ракеты-носителя"], 0) is not None
+
+
+def test_dictionary_format(tmp_path):
+    entries = parse_entries(
+        "# a comment\n\nМКС = Международная космическая станция = ISS  # trailing comment\n"
+        "Госкорпорация «Роскосмос» = Роскосмос\n"
+    )
+    assert [e.variants for e in entries] == [
+        (("мкс",), ("международная", "космическая", "станция"), ("iss",)),
+        (("госкорпорация", "роскосмос"), ("роскосмос",)),
+    ]
+    with pytest.raises(SynonymError, match="line 2"):
+        parse_entries("МКС = ISS\nодинокое слово\n")
+
+
+def test_shipped_dictionary_has_the_domain_entries():
+    synonyms = load(DEFAULT_PATH)
+    assert len(synonyms) >= 80
+    named = {v for e in synonyms.entries for v in e.variants}
+    for variant in [("мкс",), ("наса",), ("ека",), ("esa",), ("крк",), ("рн",), ("ка",),
+                    ("мка",), ("цуп",), ("гкнпц",), ("ркк", "энергия"), ("байконыр",)]:
+        assert variant in named
+
+
+# --- autocomplete ------------------------------------------------------------------------
+
+
+def test_suggestions_complete_words_and_title_phrases(searcher):
+    found = suggestions(searcher, "косм")
+    assert found and len(found) <= 10 and all(s.lower().startswith("косм") for s in found)
+    assert suggestions(searcher, "космодром б") == [
+        "Космодром Байконур отмечает годовщину первого запуска"  # a title
+    ]
+    assert suggestions(searcher, "") == [] and suggestions(searcher, "   ") == []
+
+
+def test_phrases_recurring_in_titles_are_suggested(tmp_path):
+    write_corpus(tmp_path / "corpus", {
+        f"{n}.txt": f"Запуск ракеты «Союз» номер {n}\n\nТекст {n}.\n" for n in range(3)
+    })
+    reindex(tmp_path / "corpus", tmp_path / "index", full=True)
+    handle = open_index(tmp_path / "index")
+    found = suggestions_for(handle, "запуск р", wait=True)
+    assert found[0] == "запуск ракеты" and "запуск ракеты союз" in found
+
+
+def test_suggestions_follow_a_reindex(tmp_path):
+    write_corpus(tmp_path / "corpus", {"a.txt": "Космонавты вернулись\n\nКосмонавты дома.\n"})
+    reindex(tmp_path / "corpus", tmp_path / "index", full=True)
+    handle = open_index(tmp_path / "index")
+    assert not any("космодром" in s for s in suggestions_for(handle, "косм", wait=True))
+    write_corpus(tmp_path / "corpus", {"b.txt": "Космодром готов\n\nКосмодром готов к пуску.\n"})
+    reindex(tmp_path / "corpus", tmp_path / "index")
+    assert "Космодром готов" in suggestions_for(handle, "косм", wait=True)
+
+
+def test_suggester_ranks_by_weight_and_answers_big_ranges_from_precomputed_picks():
+    items = [(f"к{i:05d}", f"к{i:05d}", float(i)) for i in range(5000)]
+    suggester = Suggester(items + [("космос", "космос", 10_000.0)])
+    assert suggester.complete("к", 3) == ["космос", "к04999", "к04998"]
+    assert suggester.complete("к0499", 2) == ["к04999", "к04998"]
+
+
+# --- the vocabulary ----------------------------------------------------------------------
+
+
+def test_vocabulary_counts_documents_per_form(searcher):
+    vocab = read_vocabulary(searcher)
+    assert vocab.count("байконур") == 2  # two Russian releases; «Baikonur» is another form
+    assert vocab.count("baikonur") == 1
+    assert vocab.count("на") == 0  # function words are not in the exact field
+    assert vocab.has_prefix("космод") and not vocab.has_prefix("космадр")
+
+
+def test_errors_are_the_engines(searcher):
+    with pytest.raises(QueryError):
+        understood_search(searcher, "   ")
+    with pytest.raises(QueryError):
+        understood_search(searcher, "космос", page=0)
+
+
+def test_other_fixture_ids_exist(handle):
+    with handle.searcher() as s:
+        for doc_id in (BAIKONYR, FALCON, SATELLITE):
+            assert s.document(id=doc_id) is not None
+
+
+def test_module_has_no_side_effects_on_plain_search(searcher):
+    # the understanding layer only wraps search(): the engine's own answer is unchanged
+    assert search(searcher, "Rogozin").total == 0
+    assert Path(DEFAULT_PATH).is_file()
