@@ -55,6 +55,10 @@ class Outcome:
     def rr(self) -> float:
         return metrics.reciprocal_rank(self.ranked, self.judged.relevant, K)
 
+    @property
+    def ndcg(self) -> float:
+        return metrics.ndcg_at(self.ranked, self.judged.relevant, K)
+
 
 @dataclass
 class Run:
@@ -106,10 +110,10 @@ def title_of(root: Path, doc: str) -> str:
 
 
 def worst(run: Run, root: Path, n: int) -> str:
-    """The ``n`` lowest-RR queries with the top 3 results and the relevant titles."""
+    """The ``n`` lowest-RR (then lowest-nDCG) queries with their top 3 and the relevant titles."""
     lines = []
-    for o in sorted(run.outcomes, key=lambda o: (o.rr, o.judged.qid))[:n]:
-        lines.append(f"- [{o.judged.kind}] {o.judged.query}  (RR {o.rr:.2f})")
+    for o in sorted(run.outcomes, key=lambda o: (o.rr, o.ndcg, o.judged.qid))[:n]:
+        lines.append(f"- [{o.judged.kind}] {o.judged.query}  (RR {o.rr:.2f}, nDCG {o.ndcg:.2f})")
         for doc in list(o.judged.relevant)[:3]:
             lines.append(f"    relevant: {doc} — {title_of(root, doc)}")
         for i, doc in enumerate(o.ranked[:3], 1):

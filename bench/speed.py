@@ -24,6 +24,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 from bench.contenders import CONTENDERS, BuildStats, Orbita, dir_size, make
@@ -101,7 +102,10 @@ def in_child(job: Callable[..., Any], *args: Any) -> tuple[Any, float, float]:
     while proc.is_alive() and queue.empty():
         polled = max(polled, _tree_rss_mb(proc.pid))  # type: ignore[arg-type]
         time.sleep(0.05)
-    status, result, rss, _inner = queue.get()
+    try:
+        status, result, rss, _inner = queue.get(timeout=60)
+    except Empty:
+        raise RuntimeError(f"child died without a result (exit code {proc.exitcode})") from None
     proc.join()
     wall = time.perf_counter() - t0  # includes interpreter start and imports
     if status != "ok":
@@ -158,6 +162,7 @@ def make_queries(corpora: Path, files: list[Path], n: int, seed: int) -> list[tu
     rest = max(0, n - len(queries))
     for kind, share, maker in makers:
         queries += [(kind, maker()) for _ in range(round(rest * share))]
+    queries += [("2-4 words", span(2, 4)) for _ in range(n - len(queries))]  # rounding
     rng.shuffle(queries)
     return queries
 
@@ -222,6 +227,7 @@ def main(argv: list[str] | None = None) -> None:
     root = args.corpora.resolve()
     files = russian_files(root)
     input_mb = sum(f.stat().st_size for f in files) / MB
+    load_before = os.getloadavg()[0]
     report = [
         "# Speed\n",
         machine_header(),
@@ -289,6 +295,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Query latency, top 10 (Orbita with snippets)\n{text}\n\n{by_kind}\n")
     report += ["\n## Query latency (top 10; Orbita with snippets)\n", text, "", by_kind]
 
+    load_after = os.getloadavg()[0]
+    load = f"1-min load average: {load_before:.1f} at the start, {load_after:.1f} at the end"
+    print(load)
+    report.insert(3, f"- {load} (other processes distort every figure; compare within one run)\n")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(report) + "\n", encoding="utf-8")
     print(f"written {args.out}", file=sys.stderr)
