@@ -34,6 +34,7 @@ PHRASE_WEIGHT = 3.0  # a phrase recurring in titles outranks a word in as many d
 TITLE_WEIGHT = 0.5
 PRECOMPUTED_PREFIX_CHARS = 3
 SCAN_LIMIT = 2000  # ranges larger than this are answered from the precomputed picks
+FIRST_WAIT_SECONDS = 0.3  # how long a keystroke waits for a build it started
 _SPACES = re.compile(r"\s+")
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
@@ -155,8 +156,8 @@ def suggestions(
 ) -> list[str]:
     """Completions of `text` for the index this searcher reads.
 
-    :param generation: the index generation's name (``IndexHandle.generation()``), the cache
-        key; without it the searcher's segments identify the index.
+    :param generation: the index generation's folder (index dir + ``IndexHandle.generation()``),
+        the cache key; without it the searcher's segments identify the index.
     """
     key = generation or index_key(searcher)
     suggester = _suggesters.get(key, lambda: build_suggester(searcher))
@@ -168,25 +169,31 @@ def suggestions_for(handle: IndexHandle, text: str, *, limit: int = LIMIT,
     """Completions from the live generation of an index, for a keystroke: without `wait`,
     the first call of a generation starts building in the background and returns nothing
     rather than keep the person waiting."""
-    generation = handle.generation()
-    if generation is None:
+    name = handle.generation()
+    if name is None:
         raise IndexMissing(f"no index in {handle.index_dir}: run reindex first")
+    # generation names repeat across index folders: the folder itself is the key
+    generation = str(Path(handle.index_dir).resolve() / name)
     if not wait and _suggesters.peek(generation) is None:
-        _build_in_background(handle.index_dir, generation)
-        return []
+        building = _build_in_background(Path(generation))
+        if building is not None:
+            building.join(FIRST_WAIT_SECONDS)  # a small index is ready at once
+        if _suggesters.peek(generation) is None:
+            return []
     with handle.searcher() as searcher:
         return suggestions(searcher, text, limit=limit, generation=generation)
 
 
-def _build_in_background(index_dir: Path, generation: str) -> None:
+def _build_in_background(folder: Path) -> threading.Thread | None:
+    generation = str(folder)
     with _building_lock:
         if generation in _building:
-            return
+            return None
         _building.add(generation)
 
     def build() -> None:
         try:
-            with whoosh_index.open_dir(index_dir / generation).searcher() as searcher:
+            with whoosh_index.open_dir(folder).searcher() as searcher:
                 _suggesters.get(generation, lambda: build_suggester(searcher))
         except Exception:  # the generation vanished meanwhile: the next keystroke retries
             pass
@@ -194,7 +201,9 @@ def _build_in_background(index_dir: Path, generation: str) -> None:
             with _building_lock:
                 _building.discard(generation)
 
-    threading.Thread(target=build, name=f"suggest-{generation}", daemon=True).start()
+    thread = threading.Thread(target=build, name=f"suggest-{folder.name}", daemon=True)
+    thread.start()
+    return thread
 
 
 __all__ = ["Suggester", "build_suggester", "key_of", "suggestions", "suggestions_for"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
+
+from search.suggest import MAX_PREFIX_CHARS, suggestions_for
 
 from .index_access import IndexMissing, get_handle
 from .results import NO_INDEX_MESSAGE, load_doc, search_results
@@ -15,6 +17,19 @@ bp = Blueprint("api", __name__)
 @bp.get("/api/search")
 def search_json() -> Any:
     return jsonify(search_results(request.args))
+
+
+@bp.get("/api/suggest")
+def suggest_json() -> Any:
+    """Completions of what is being typed, for the search box: ``{"query", "suggestions"}``.
+    The first call after a reindex starts building them and answers an empty list (unless
+    the app's ``SUGGEST_WAIT`` is set, as in tests)."""
+    q = (request.args.get("q") or "")[:MAX_PREFIX_CHARS]
+    found: list[str] = []
+    if q.strip():
+        wait = bool(current_app.config.get("SUGGEST_WAIT"))
+        found = suggestions_for(get_handle(), q, wait=wait)
+    return jsonify({"query": q, "suggestions": found})
 
 
 @bp.get("/api/doc/<path:doc_id>")

@@ -13,7 +13,14 @@ from search import query as engine  # MAX_RESULTS_WINDOW, when the engine has on
 from search.query import MAX_PER_PAGE, MAX_QUERY_CHARS
 
 from .index_access import get_handle
-from .results import DEFAULT_PER_PAGE, DEFAULT_SORT, RequestError, load_doc, search_results
+from .results import (
+    DEFAULT_PER_PAGE,
+    DEFAULT_SORT,
+    RequestError,
+    load_doc,
+    no_corrections,
+    search_results,
+)
 
 bp = Blueprint("pages", __name__)
 
@@ -77,6 +84,8 @@ def _search_args(q: str, sort: str, per_page: int, page: int = 1) -> dict[str, A
         args["per_page"] = per_page
     if page != 1:
         args["page"] = page
+    if no_corrections(request.args):  # paging a search of exactly what was typed
+        args["noc"] = 1
     return args
 
 
@@ -103,6 +112,20 @@ def _navigation(data: dict[str, Any], sort: str) -> dict[str, Any]:
         "found_word": ru_plural(data["total"], "документ", "документа", "документов"),
         "api_url": url_for("api.search_json", **_search_args(q, sort, per_page, page)),
     }
+
+
+def _correction(data: dict[str, Any], sort: str) -> dict[str, Any] | None:
+    """The line above the results when the query was corrected (with a link to search what
+    was typed) or a correction is only offered (a link to search it)."""
+    correction = data.get("correction")
+    if not correction:
+        return None
+    per_page = data["per_page"]
+    if correction["applied"]:
+        args = _search_args(correction["original"], sort, per_page)
+        args["noc"] = 1
+        return {**correction, "url": url_for("pages.index", **args)}
+    return {**correction, "url": _search_url(correction["corrected"], sort, per_page)}
 
 
 def _valid_per_page(text: str) -> bool:
@@ -132,6 +155,7 @@ def index() -> Any:
         context["error"] = e
         return render_template("index.html", **context), 400
     context.update(results=data, nav=_navigation(data, context["sort"]))
+    context["correction"] = _correction(data, context["sort"])
     headers = {"Link": f'<{context["nav"]["api_url"]}>; rel="alternate"; type="application/json"'}
     return render_template("index.html", **context), 200, headers
 

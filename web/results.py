@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import url_for
 
-from search.query import QueryError, get_document, highlight_document, search
+from search.query import QueryError, get_document, highlight_document
+from search.understand import understood_search
 
 from .index_access import get_searcher
 
@@ -52,6 +53,11 @@ def search_params(args: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
+def no_corrections(args: Mapping[str, str]) -> bool:
+    """``noc=1``: search exactly what was typed (the link under a corrected query)."""
+    return (args.get("noc") or "").strip().lower() in ("1", "true", "yes")
+
+
 def doc_url(doc_id: str) -> str:
     """The document page's address, the id url-quoted."""
     return url_for("pages.document", doc_id=doc_id)
@@ -66,7 +72,7 @@ def search_results(args: Mapping[str, str]) -> dict[str, Any]:
     params = search_params(args)
     q = params.pop("q")
     try:
-        result = search(get_searcher(), q, **params)
+        result = understood_search(get_searcher(), q, correct=not no_corrections(args), **params)
     except QueryError as e:
         raise RequestError(400, e.code, e.message) from None
     data = result.to_dict()
