@@ -3,7 +3,8 @@ the same queries through ``search()`` (as typed) and ``understood_search()``.
 
 1. ``understanding_queries.jsonl``: typos, wrong layout, Latin names, abbreviations, over all
    Russian corpora: Success@1 and MRR@10 before and after, per kind.
-2. The 426 XQuAD-ru questions over ``ru_xquad_passages``: questions that need no correction,
+2. ``space_queries.jsonl`` (typed right): what the expansions change for ordinary queries.
+3. The 426 XQuAD-ru questions over ``ru_xquad_passages``: questions that need no correction,
    so every correction applied to one is a false correction (target: under 1 %). Corrections
    only offered are counted apart; MRR@10 before and after shows what expansion costs.
 
@@ -23,7 +24,14 @@ from collections import defaultdict
 from pathlib import Path
 
 from bench import metrics
-from bench.corpus import DEFAULT_CORPORA, DEFAULT_EVAL, XQUAD_FOLDER, corpus_files, russian_files
+from bench.corpus import (
+    DEFAULT_CORPORA,
+    DEFAULT_EVAL,
+    SPACE_QUERIES,
+    XQUAD_FOLDER,
+    corpus_files,
+    russian_files,
+)
 from search.index import current_generation, open_index, reindex
 from search.query import search
 from search.understand import understood_search
@@ -58,13 +66,13 @@ def ranked(searcher, q: str, understood: bool) -> tuple[list[str], dict | None, 
     return [h.id for h in result.hits], result.correction, time.perf_counter() - t0
 
 
-def quality(index_dir: Path, path: Path, show: bool) -> list[str]:
+def quality(index_dir: Path, path: Path, show: bool, title: str) -> list[str]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    out = [f"## Understanding queries ({len(rows)}, all Russian corpora)", ""]
+    out = [f"## {title} ({len(rows)} queries, all Russian corpora)", ""]
     by_kind: dict[str, list[tuple[float, float, float, float]]] = defaultdict(list)
     ms: dict[bool, list[float]] = defaultdict(list)
     with open_index(index_dir).searcher() as searcher:
-        understood_search(searcher, "прогрев")  # vocabulary and spelling index, once
+        understood_search(searcher, "прогревв")  # vocabulary and spelling index, once
         for row in rows:
             scores = []
             for understood in (False, True):
@@ -149,7 +157,9 @@ def main(argv: list[str] | None = None) -> None:
     xq = args.xquad_index or ensure_index(
         corpus_files(xquad_root), xquad_root, args.workdir / "xquad"
     )
-    lines = quality(ru, args.queries, args.show) + [""]
+    lines = quality(ru, args.queries, args.show, "Understanding queries") + [""]
+    # queries typed right: what the expansions (synonyms, transliterations) change there
+    lines += quality(ru, SPACE_QUERIES, args.show, "Space queries, typed right") + [""]
     lines += false_corrections(xq, args.eval, args.show)
     print("\n".join(lines))
 

@@ -138,13 +138,25 @@ class Understanding:
         vocab = self.vocab
         if script == "en":
             found = to_cyrillic(word, vocab.has_prefix, vocab.__contains__)
-        elif script == "ru" and len(word) > MIN_TRANSLIT_CHARS:
+        elif script == "ru" and len(word) > MIN_TRANSLIT_CHARS and _name_like(word):
             found = to_latin(word, vocab.has_prefix, vocab.__contains__)
         else:
             return []
         found = [w for w in found if w != word and w not in STOP_WORDS]
         found.sort(key=lambda w: -vocab.count(w))
         return found[:MAX_TRANSLIT_FORMS]
+
+
+_NAME_TAGS = frozenset(("Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr"))
+
+
+def _name_like(word: str) -> bool:
+    """A name (or a word the dictionary does not know): «Рогозин», «Кассини». Common words
+    («спутник», «первый») are left alone: their Latin look-alikes are other words."""
+    m = morph()
+    if not m.word_is_known(word):
+        return True
+    return any(_NAME_TAGS & p.tag.grammemes for p in m.parse(word))
 
 
 _understandings = PerIndexCache()
@@ -224,8 +236,8 @@ def _layout_edits(q: str, searcher: Searcher, u: Understanding) -> list[_Edit]:
         if twin is None or twin == core:
             continue
         switched = [normalize_word(w.group()) for w in WORD_RE.finditer(twin)]
-        if not switched:
-            continue
+        if not switched or len(switched) > len(typed) or min(map(len, switched)) < 2:
+            continue  # «хабл» is not «[f,k»: a twin that falls apart into letters is no word
         typed_n = min(u.frequency(w, searcher) for w in typed)
         twin_n = min(u.frequency(w, searcher) for w in switched)
         if twin_n == 0 and typed_n == 0 and len(switched) == 1:
