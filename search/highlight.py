@@ -98,10 +98,11 @@ class Highlighter:
     def _candidate_starts(self, text: str) -> list[int]:
         if self._pattern is None:
             alternatives = sorted({_fold_pattern(s) for s in self._starts if s}, key=len)
-            self._pattern = re.compile(
-                r"(?<![^\W_])(?:" + "|".join(alternatives[::-1]) + ")", re.IGNORECASE
-            )
-        return [m.start() for m in self._pattern.finditer(text)]
+            self._pattern = re.compile(r"\b(?:" + "|".join(alternatives[::-1]) + ")")
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a few letters lowercase to two: keep offsets exact
+            lowered = "".join(c.lower()[:1] or c for c in text)
+        return [m.start() for m in self._pattern.finditer(lowered)]
 
     # Output ------------------------------------------------------------------------------
 
