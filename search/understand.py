@@ -28,8 +28,18 @@ from whoosh.searching import Searcher
 
 from .analysis import STOP_WORDS, WORD_RE, lemmas, morph, normalize_word
 from .layout import script_of, switch_layout
-from .query import Group, Node, Phrase, Rewrite, SearchResult, Word, check_request, search
-from .spelling import SkeletonIndex, suggest
+from .query import (
+    MAX_QUERY_WORDS,
+    Group,
+    Node,
+    Phrase,
+    Rewrite,
+    SearchResult,
+    Word,
+    check_request,
+    search,
+)
+from .spelling import SkeletonIndex, Suggestion, suggest
 from .synonyms import Synonyms
 from .synonyms import load as load_synonyms
 from .translit import to_cyrillic, to_latin
@@ -180,7 +190,10 @@ def plan_corrections(
     layout = _layout_edits(q, searcher, u)
     plan.sure.extend(layout)
     taken = [(e.start, e.end) for e in layout]
-    for m in WORD_RE.finditer(q):
+    guessed: dict[str, Suggestion | None] = {}
+    for n, m in enumerate(WORD_RE.finditer(q)):
+        if n >= MAX_QUERY_WORDS:
+            break  # the engine ignores the words beyond these too
         if any(s <= m.start() < e for s, e in taken) or _is_syntax_word(q, m):
             continue
         word = normalize_word(m.group())
@@ -194,7 +207,9 @@ def plan_corrections(
             continue
         if script_of(word) == "ru" and morph().word_is_known(word):
             continue  # a word of the language («насколько») is meant, even if no document has it
-        guess = suggest(word, u.vocab, u.skeletons)
+        if word not in guessed:  # a word typed twice is looked up once
+            guessed[word] = suggest(word, u.vocab, u.skeletons)
+        guess = guessed[word]
         if guess is not None:
             plan.guesses.append(_Edit(m.start(), m.end(), _recase(guess.word, m.group()),
                                       "spelling"))
@@ -205,7 +220,7 @@ def _is_syntax_word(q: str, m: re.Match) -> bool:
     """Exact forms, prefixes and operators are taken as typed."""
     before = q[m.start() - 1] if m.start() else " "
     after = q[m.end()] if m.end() < len(q) else " "
-    return before in "=!" or after == "*" or m.group().lower() in _OR_PIECES
+    return before in "=!-" or after in "*:" or m.group().lower() in _OR_PIECES
 
 
 def _recase(word: str, typed: str) -> str:

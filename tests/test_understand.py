@@ -140,6 +140,14 @@ def test_exact_forms_and_prefixes_are_taken_as_typed(searcher):
     assert understood_search(searcher, "космадр*").correction is None
 
 
+def test_query_syntax_survives_a_correction(searcher):
+    fixed = understood_search(searcher, "title:космадром")
+    assert fixed.correction["corrected"] == "title:космодром" and fixed.total > 0
+    assert understood_search(searcher, "байконур -космадром").correction is None
+    either = understood_search(searcher, "космадром OR рогозин")
+    assert either.correction["corrected"] == "космодром OR рогозин"
+
+
 def test_nothing_to_correct_into_leaves_the_empty_result(searcher):
     result = understood_search(searcher, "щщщжжжыыы")
     assert result.total == 0 and result.correction is None
