@@ -56,7 +56,7 @@ class Document:
     lang: str  # "ru" | "en" | "mixed"
     size: int  # bytes of the file
     hash: str  # content_hash(raw bytes)
-    date: str | None  # "YYYY-MM-DD" when the document gives it
+    date: str | None  # "YYYY-MM-DD" when the document gives it ("YYYY-MM" for a month alone)
     source: str | None  # agency/publisher, else the first folder of the id, else None
 
 
@@ -530,11 +530,14 @@ def _month(word: str) -> int | None:
 
 
 _DATE_PATTERNS = (
-    # (regex, group order as (year, month, day) indexes; month may be a word)
+    # (regex, group order as (year, month, day) indexes; month may be a word; no day: a month)
     (re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)"), (1, 2, 3)),
     (re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)"), (3, 2, 1)),
     (re.compile(r"(?<!\d)(\d{1,2})\s+([^\W\d_]{3,})\.?,?\s+(\d{4})(?!\d)"), (3, 2, 1)),
     (re.compile(r"\b([A-Za-z]{3,})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)"), (3, 1, 2)),
+    # Only when no full date is there: "в мае 2018", "May 2018", "2018-05".
+    (re.compile(r"(?<!\w)(?:(?:[вВ]|[Ii]n)\s+)?([^\W\d_]{3,})\.?,?\s+(\d{4})(?!\d)"), (2, 1, 0)),
+    (re.compile(r"(?<![\d-])(\d{4})-(\d{2})(?![\d-])"), (1, 2, 0)),
 )
 # Before a dateline's date: a place or a weekday ("Байконур, ", "WASHINGTON — "), at most four
 # words; a longer lead-in is a sentence or a photo caption, not a dateline.
@@ -554,9 +557,15 @@ def _iter_dates(text: str) -> Iterator[tuple[re.Match[str], str]]:
             month = int(month_text) if month_text.isdigit() else _month(month_text)
             if month is None:
                 continue
-            year, day = int(m.group(yi)), int(m.group(di))
+            year = int(m.group(yi))
             if not 1900 <= year <= 2100:
                 continue
+            if not di:
+                # A month alone, unless a day stands before it ("31 февраля 2018" is no date).
+                if 1 <= month <= 12 and not text[: m.start()].rstrip()[-1:].isdigit():
+                    yield m, f"{year:04d}-{month:02d}"
+                continue
+            day = int(m.group(di))
             try:
                 yield m, _date(year, month, day).isoformat()
             except ValueError:  # 31.02.2018 is not a date
@@ -564,7 +573,7 @@ def _iter_dates(text: str) -> Iterator[tuple[re.Match[str], str]]:
 
 
 def _parse_date(value: str | None) -> str | None:
-    """The first valid date in a metadata value, as YYYY-MM-DD."""
+    """The first valid date in a metadata value, as YYYY-MM-DD (YYYY-MM for a month alone)."""
     if not value:
         return None
     for _m, iso in _iter_dates(value[:200]):
@@ -890,6 +899,7 @@ _DATE_META = (
     "dcterms.date", "dcterms.issued", "dcterms.created", "pubdate", "publishdate",
     "publish-date", "publish_date", "datepublished", "sailthru.date", "parsely-pub-date",
 )
+_TIME_MAX_PARAGRAPH = 2  # a <time> after more paragraphs than this is not the release's date
 _TITLE_SEPARATORS = (" | ", " — ", " – ", " - ", " :: ", " · ", " / ", " « ")
 
 
@@ -942,8 +952,11 @@ def _element_skipped(tag: Tag, in_article: bool) -> bool:
     return False
 
 
-def _soup_paragraphs(root: Tag) -> list[str]:
-    """Paragraphs under `root`, walked with an explicit stack (pages nest arbitrarily deep)."""
+def _soup_paragraphs(root: Tag, times: list[tuple[int, str]] | None = None) -> list[str]:
+    """Paragraphs under `root`, walked with an explicit stack (pages nest arbitrarily deep).
+
+    The first `<time>` outside skipped parts goes into `times` as (paragraphs before it, value).
+    """
     out = _Paragraphs()
     in_article = root.name == "article" or root.find_parent("article") is not None
     # (node, inside an <article>, inside <pre>) or (None, closing tag name, ...)
@@ -963,6 +976,10 @@ def _soup_paragraphs(root: Tag) -> list[str]:
         if not isinstance(node, Tag) or (node is not root and _element_skipped(node, state)):
             continue
         name = node.name
+        if name == "time" and times is not None and not times:
+            value = node.get("datetime")
+            value = value if isinstance(value, str) else node.get_text(" ")
+            times.append((len(out.paragraphs), value))
         if name in _BLOCK_TAGS:
             out.brk()
             stack.append((None, name, pre))
@@ -1001,28 +1018,31 @@ def _soup_extract(text: str) -> _HtmlRaw:
         raw.h1 = h1.get_text(" ")
 
     body = soup.body or soup
-    full = _soup_paragraphs(body)
+    body_times: list[tuple[int, str]] = []
+    full = _soup_paragraphs(body, body_times)
     # Prefer the article (the longest, if several) or <main>, unless it holds only a sliver of
     # the page's text, which means the page uses the tag for a teaser rather than its content.
-    root: Tag = body
-    chosen = full
+    chosen, times = full, body_times
     candidates = list(soup.find_all("article"))
     main = soup.find("main") or soup.find(attrs={"role": "main"})
     for group in (candidates, [main] if isinstance(main, Tag) else []):
-        best: tuple[int, Tag, list[str]] | None = None
+        best: tuple[int, list[str], list[tuple[int, str]]] | None = None
         for tag in group:
-            paras = _soup_paragraphs(tag)
+            tag_times: list[tuple[int, str]] = []
+            paras = _soup_paragraphs(tag, tag_times)
             length = _text_length(paras)
             if best is None or length > best[0]:
-                best = (length, tag, paras)
+                best = (length, paras, tag_times)
         if best and best[0] and best[0] * 4 >= _text_length(full):
-            root, chosen = best[1], best[2]
+            chosen, times = best[1], best[2]
             break
     raw.paragraphs = chosen
-    time = root.find("time") or soup.find("time")
-    if isinstance(time, Tag):
-        value = time.get("datetime")
-        raw.time = value if isinstance(value, str) else time.get_text(" ")
+    # A <time> dates the release only near the top of its text: one in a sidebar, the site's
+    # header or deep in the body belongs to something else.
+    for found in (times, body_times):
+        if found and found[0][0] <= _TIME_MAX_PARAGRAPH:
+            raw.time = found[0][1]
+            break
     return raw
 
 
@@ -1052,7 +1072,8 @@ class _FlatHtml(HTMLParser):
             self._title = []
         if tag == "script" and "ld+json" in a.get("type", "").lower():
             self._json_ld = []
-        if tag == "time" and not self.raw.time:
+        if (tag == "time" and not self.raw.time and not self._skip
+                and len(self.out.paragraphs) <= _TIME_MAX_PARAGRAPH):
             if a.get("datetime"):
                 self.raw.time = a["datetime"]
             else:
@@ -1127,7 +1148,11 @@ def _flat_extract(text: str) -> _HtmlRaw:
 
 
 def _json_ld_fields(blobs: list[str]) -> tuple[str | None, str | None]:
-    """(datePublished, publisher name) from JSON-LD blocks, first found wins."""
+    """(datePublished, publisher name) from JSON-LD blocks, first found wins.
+
+    Only the page's own objects count (top level, `@graph`, `mainEntity`), not the other
+    articles a page lists inside them (an ItemList of news, `hasPart`, `relatedLink`).
+    """
     date: str | None = None
     publisher: str | None = None
     for blob in blobs:
@@ -1151,7 +1176,7 @@ def _json_ld_fields(blobs: list[str]) -> tuple[str | None, str | None]:
                 pub = pub.get("name")
             if publisher is None and isinstance(pub, str) and pub.strip():
                 publisher = pub.strip()
-            stack.extend(v for v in item.values() if isinstance(v, (dict, list)))
+            stack.extend(item[k] for k in ("@graph", "mainEntity") if k in item)
     return date, publisher
 
 
