@@ -27,24 +27,28 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
-from whoosh import formats
+from whoosh import columns, formats
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
-from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.searching import Searcher
 
 from .analysis import exact_analyzer, lemma_analyzer, morph
 from .documents import Document, DocumentError, content_hash, load_document, scan_corpus
+from .duplicates import SKETCH_FIELD, sketch
+from .sources import fingerprint as sources_fingerprint
+from .sources import resolve as resolve_source
 
 CURRENT = "CURRENT"
 LOCK = ".reindex.lock"
 MANIFEST = "manifest.json"
 # Bump when the schema or the analysis changes: the next reindex then rebuilds from scratch
 # (the analyzer is pickled into the index, and old terms would not match new queries).
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 KEEP_OLD_GENERATIONS = 2  # readers that opened an older generation keep working for a while
 WRITER_LIMIT_MB = 256  # per writer process: bounds memory on big corpora
 PARALLEL_FROM = 200  # documents to index before a second writer process pays off
@@ -97,25 +101,37 @@ def make_schema() -> Schema:
         title=TEXT(analyzer=lemmas, stored=True),  # boosted at query time
         body=TEXT(analyzer=lemmas, stored=True),
         exact=ExactForms(),
-        date=ID(stored=True, sortable=True),
-        source=ID(stored=True, sortable=True),
-        lang=ID(stored=True),
+        # Filters, facets and the date sort read these columns.
+        date=ID(stored=True, sortable=True),  # "YYYY-MM-DD", "YYYY-MM" or ""
+        source=ID(stored=True, sortable=True),  # the agency's key (sources.py) or ""
+        source_name=STORED,  # the agency's name as shown
+        lang=ID(stored=True, sortable=True),
         hash=STORED,
+        indexed_at=STORED,  # when this version was indexed, UTC: the feed's date if undated
+        **{SKETCH_FIELD: COLUMN(columns.VarBytesColumn())},  # near-duplicates (duplicates.py)
     )
 
 
-def document_fields(doc: Document) -> dict[str, str]:
+def document_fields(doc: Document, indexed_at: str = "") -> dict[str, str | bytes]:
     """What the index holds of one document."""
+    source = resolve_source(doc.source)
     return {
         "id": doc.id,
         "title": doc.title,
         "body": doc.body,
         "exact": f"{doc.title}\n\n{doc.body}",
         "date": doc.date or "",
-        "source": doc.source or "",
+        "source": source.key if source else "",
+        "source_name": source.name if source else "",
         "lang": doc.lang,
         "hash": doc.hash,
+        "indexed_at": indexed_at or _utc_now(),
+        SKETCH_FIELD: sketch(doc.title, doc.body),
     }
+
+
+def _utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # --- generations -------------------------------------------------------------------------
@@ -181,13 +197,15 @@ def _load_manifest(gen: Path) -> dict[str, list] | None:
         return None
     if not isinstance(manifest, dict) or manifest.get("version") != FORMAT_VERSION:
         return None
+    if manifest.get("sources") != sources_fingerprint():  # agencies' keys and names changed
+        return None
     return manifest.get("docs")
 
 
 def _write_manifest(gen: Path, docs: dict[str, list]) -> None:
     tmp = gen / f"{MANIFEST}.tmp"
     with open(tmp, "w", encoding="utf-8") as f:
-        manifest = {"version": FORMAT_VERSION, "docs": docs}
+        manifest = {"version": FORMAT_VERSION, "sources": sources_fingerprint(), "docs": docs}
         json.dump(manifest, f, ensure_ascii=False, separators=(",", ":"))
         f.flush()
         os.fsync(f.fileno())
@@ -376,6 +394,7 @@ def _build_generation(
         )
     else:
         writer = ix.writer(limitmb=WRITER_LIMIT_MB, codec=Codec())
+    indexed_at = _utc_now()
     try:
         for doc_id in removed:
             writer.delete_by_term("id", doc_id)
@@ -395,7 +414,7 @@ def _build_generation(
                 report.updated += 1
             else:
                 report.added += 1
-            writer.add_document(**document_fields(doc))
+            writer.add_document(**document_fields(doc, indexed_at))
             manifest[doc_id] = [st.st_size, st.st_mtime_ns, doc.hash]
             if progress:
                 progress(done, len(to_index))
