@@ -415,6 +415,8 @@ class Hit:
     source: str | None
     lang: str
     score: float
+    source_label: str | None = None  # the agency's name as shown (source is its key)
+    duplicates: list[str] = field(default_factory=list)  # ids of copies folded into this hit
 
 
 @dataclass
@@ -482,37 +484,63 @@ def search(
     sort: str = "relevance",
     filter: wq.Query | None = None,
     rewrite: Rewrite | None = None,
+    facets: dict[str, sorting.FacetType] | None = None,
 ) -> SearchResult:
     """Run a query and return one page of highlighted hits.
+
+    Filters in the query text (``source:roscosmos``, ``date:2018``, ``lang:en``; see
+    search/filters.py) apply together with `filter`; a query of filters alone lists their
+    documents, newest first. Copies of one release (search/duplicates.py) are folded into the
+    best-placed one; `total` counts every matching document, copies included.
 
     :param filter: only documents matching this Whoosh query count (source, date, language).
     :param rewrite: a function that changes the parsed query before it runs (e.g. adds
         synonyms as lower-boosted alternatives).
-    :raises QueryError: empty or over-long query, bad page, page size or sort.
+    :param facets: Whoosh facets to count over all matching documents (``result.facets``
+        maps each name to {value: count}); by default per source, date and language
+        (search/filters.py); ``{}`` counts none.
+    :raises QueryError: empty or over-long query, bad page, page size or sort, bad filter.
     """
+    # imported here: both modules use this one (QueryError, the analyzer)
+    from .duplicates import COPIES_LOOKAHEAD, fold_copies
+    from .filters import FACETS, query_filter
+
     started = time.perf_counter()
-    q = check_request(q, page, per_page, sort)
+    facets = FACETS if facets is None else facets
+    text, filter = query_filter(q or "", filter)
+    browse = filter is not None and not text.strip()  # filters alone: their documents
+    if browse and not (q or "").strip():
+        check_request("*", page, per_page, sort)  # filters from parameters alone: check paging
+        q = ""
+    else:
+        q = check_request(q, page, per_page, sort)
     compiler = _Compiler(searcher)
-    parsed = parse_query(q)
-    if rewrite is not None:
+    parsed = parse_query(text)
+    if rewrite is not None and not browse:
         parsed = rewrite(parsed, searcher)
     highlighter = highlighter_for(parsed)
-    whoosh_query = compiler.group(parsed, top=True)
+    whoosh_query = wq.Every() if browse else compiler.group(parsed, top=True)
+    sort = "date" if browse else sort
+    # every match is collected anyway (exact total): counting facets on the way is cheap
+    grouping = {"groupedby": facets, "maptype": sorting.Count} if facets else {}
     if whoosh_query is None:
         if not parsed.units and parsed.excluded:
             raise QueryError(
                 "only_exclusions",
                 "В запросе только исключения (-слово): добавьте слово, которое нужно найти.",
             )
-        return SearchResult(q, 0, page, per_page, _ms(started), [])
+        empty = {name: {} for name in facets} if facets else None
+        return SearchResult(q, 0, page, per_page, _ms(started), [], facets=empty)
 
     end = page * per_page
+    pool = end + COPIES_LOOKAHEAD  # copies of this page's hits may rank just below it
     if sort == "date":
         newest_first = sorting.MultiFacet(
             [sorting.FieldFacet("date", reverse=True), sorting.ScoreFacet()]
         )
         results = searcher.search(
-            whoosh_query, limit=end, sortedby=newest_first, filter=filter, optimize=False
+            whoosh_query, limit=pool, sortedby=newest_first, filter=filter, optimize=False,
+            **grouping,
         )
         # the sort key is (date key, -score): keep the relevance score for display
         ranked = [(hit.docnum, -hit.score[-1]) for hit in results]
@@ -520,14 +548,16 @@ def search(
         # optimize=False: count every match while collecting (exact total in one pass)
         # instead of skipping blocks and running the query a second time to count
         results = searcher.search(
-            whoosh_query, limit=max(end, RERANK_DEPTH), terms=True, filter=filter, optimize=False
+            whoosh_query, limit=max(pool, RERANK_DEPTH), terms=True, filter=filter,
+            optimize=False, **grouping,
         )
         ranked = _rerank(results, compiler.unit_terms)
     total = len(results)
+    counts = {name: dict(results.groups(name)) for name in facets} if facets else None
 
     hits = []
-    for docnum, score in ranked[end - per_page : end]:
-        stored = searcher.stored_fields(docnum)
+    for group in fold_copies(searcher.reader(), ranked, end)[end - per_page :]:
+        stored = searcher.stored_fields(group.docnum)
         hits.append(
             Hit(
                 id=stored["id"],
@@ -537,10 +567,12 @@ def search(
                 date=stored.get("date") or None,
                 source=stored.get("source") or None,
                 lang=stored.get("lang", ""),
-                score=round(float(score), 4),
+                score=round(float(group.score), 4),
+                source_label=stored.get("source_name") or stored.get("source") or None,
+                duplicates=[searcher.stored_fields(d)["id"] for d in group.copies],
             )
         )
-    return SearchResult(q, total, page, per_page, _ms(started), hits)
+    return SearchResult(q, total, page, per_page, _ms(started), hits, facets=counts)
 
 
 def _rerank(results, unit_terms: list[set[tuple[str, str]]]) -> list[tuple[int, float]]:

@@ -1,0 +1,84 @@
+"""Releases like a given one, for the document page and /api/related.
+
+Whoosh's more-like-this: the release's most telling lemmas in the body (Bo1 key terms, weighed
+against the whole index; function words and numbers left out) become an OR query, ranked with
+the usual BM25F. The release itself and its copies (search/duplicates.py) are never among the
+results, and copies of one other release count once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from whoosh import query as wq
+from whoosh.searching import Searcher
+
+from .analysis import STOP_WORDS
+from .duplicates import SKETCH_FIELD, fold_copies, is_copy
+
+__all__ = ["RELATED_LIMIT", "Related", "RelatedReleases", "related"]
+
+RELATED_LIMIT = 5
+KEY_TERMS = 20
+_CANDIDATES = 15  # fetched beyond the limit, for the copies that are dropped
+
+
+@dataclass
+class Related:
+    id: str
+    title: str
+    date: str | None
+    source: str | None
+    source_label: str | None
+    score: float
+
+
+@dataclass
+class RelatedReleases:
+    related: list[Related]
+    copies: list[str]  # ids of this release's own copies found on the way
+
+
+def related(
+    searcher: Searcher, doc_id: str, limit: int = RELATED_LIMIT
+) -> RelatedReleases | None:
+    """Up to `limit` releases most like the one with this id; None for an unknown id."""
+    docnum = searcher.document_number(id=doc_id)
+    if docnum is None:
+        return None
+    query = None
+    for fieldname in ("body", "title"):  # a release with no body text: its title
+        terms = [
+            (term, weight)
+            for term, weight in searcher.key_terms([docnum], fieldname, numterms=KEY_TERMS * 2)
+            if term not in STOP_WORDS and not term.isdigit() and len(term) > 1
+        ][:KEY_TERMS]
+        if terms:
+            query = wq.Or([wq.Term(fieldname, t, boost=w) for t, w in terms])
+            break
+    if query is None:
+        return RelatedReleases([], [])
+
+    results = searcher.search(query, limit=limit + _CANDIDATES, mask={docnum})
+    reader = searcher.reader()
+    column = reader.column_reader(SKETCH_FIELD) if reader.has_column(SKETCH_FIELD) else None
+    own = column[docnum] if column is not None else b""
+    copies: list[str] = []
+    others: list[tuple[int, float]] = []
+    for hit in results:
+        if column is not None and is_copy(own, column[hit.docnum]):
+            copies.append(searcher.stored_fields(hit.docnum)["id"])
+        else:
+            others.append((hit.docnum, hit.score))
+    found = []
+    for group in fold_copies(reader, others, limit):
+        stored = searcher.stored_fields(group.docnum)
+        found.append(Related(
+            id=stored["id"],
+            title=stored["title"],
+            date=stored.get("date") or None,
+            source=stored.get("source") or None,
+            source_label=stored.get("source_name") or stored.get("source") or None,
+            score=round(float(group.score), 4),
+        ))
+    return RelatedReleases(found, copies)
