@@ -145,14 +145,17 @@ def test_api_shape(client):
     assert r.mimetype == "application/json"
     assert "Байтерек".encode() in r.data  # readable UTF-8, not \u escapes
     data = r.get_json()
-    assert list(data) == ["query", "total", "page", "per_page", "took_ms", "hits"]
+    assert list(data) == [
+        "query", "total", "page", "per_page", "took_ms", "hits", "facets", "filters",
+    ]
     assert data["query"] == "Байтерека"
     assert (data["page"], data["per_page"]) == (1, 10)
     assert isinstance(data["total"], int) and data["total"] >= 1
     assert isinstance(data["took_ms"], float)
     hit = data["hits"][0]
     assert set(hit) == {
-        "id", "title", "title_html", "snippet_html", "date", "source", "lang", "score", "url",
+        "id", "title", "title_html", "snippet_html", "date", "source", "lang", "score",
+        "source_label", "duplicates", "url",
     }
     assert hit["id"] == SEED_ID
     assert hit["title"] == SEED_TITLE
@@ -179,7 +182,7 @@ def test_english_release_is_found_with_its_metadata(client):
     )
     page = html(client, "/?q=Artemis+rocket")
     assert '<time datetime="2022-11-16">16 ноября 2022</time>' in page
-    assert '<span class="source">nasa</span>' in page
+    assert '<span class="source">NASA</span>' in page  # the agency's name (sources.txt)
 
 
 # --- bad parameters -----------------------------------------------------------------------

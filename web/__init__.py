@@ -71,10 +71,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register_errors(app)
     app.after_request(_security_headers)
 
-    from . import api, pages
+    from . import api, feed, pages, releases
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(releases.bp)
+    app.register_blueprint(feed.bp)
     return app
 
 

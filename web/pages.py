@@ -12,7 +12,10 @@ from flask import Blueprint, render_template, request, url_for
 from search import query as engine  # MAX_RESULTS_WINDOW, when the engine has one
 from search.query import MAX_PER_PAGE, MAX_QUERY_CHARS
 
-from .index_access import get_handle
+from .feed import feed_url
+from .index_access import get_handle, get_searcher
+from .releases import current_filter_params, facet_view, filter_form, filter_params
+from .releases import has_filter_params as _has_filter_params
 from .results import (
     DEFAULT_PER_PAGE,
     DEFAULT_SORT,
@@ -43,11 +46,20 @@ def ru_plural(n: int, one: str, few: str, many: str) -> str:
     return many
 
 
+MONTH_NAMES = (
+    "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+)
+
+
 @bp.app_template_filter("ru_date")
 def ru_date(iso: str | None) -> str:
-    """'2018-05-14' -> '14 мая 2018'; anything else is shown as it is."""
+    """'2018-05-14' -> '14 мая 2018', '2018-05' -> 'май 2018'; anything else as it is."""
     try:
-        year, month, day = (int(part) for part in (iso or "").split("-"))
+        parts = [int(part) for part in (iso or "").split("-")]
+        if len(parts) == 2:  # a release dated by its month alone
+            return f"{MONTH_NAMES[parts[1] - 1]} {parts[0]}"
+        year, month, day = parts
         return f"{day} {MONTHS[month - 1]} {year}"
     except (ValueError, IndexError):
         return iso or ""
@@ -86,6 +98,7 @@ def _search_args(q: str, sort: str, per_page: int, page: int = 1) -> dict[str, A
         args["page"] = page
     if no_corrections(request.args):  # paging a search of exactly what was typed
         args["noc"] = 1
+    args.update(current_filter_params())  # source, lang, from, to: as in effect now
     return args
 
 
@@ -111,6 +124,7 @@ def _navigation(data: dict[str, Any], sort: str) -> dict[str, Any]:
         "first_rank": (page - 1) * per_page + 1,
         "found_word": ru_plural(data["total"], "документ", "документа", "документов"),
         "api_url": url_for("api.search_json", **_search_args(q, sort, per_page, page)),
+        "feed_url": feed_url(q, current_filter_params()),
     }
 
 
@@ -144,7 +158,8 @@ def index() -> Any:
         "per_page": per_page if _valid_per_page(per_page) else "",
         "results": None, "nav": None, "error": None, "max_query_chars": MAX_QUERY_CHARS,
     }
-    if not q.strip():
+    context["filter_form"] = filter_form(request.args, get_searcher())
+    if not q.strip() and not _has_filter_params(request.args):
         get_handle()  # the bare page too says when there is no index yet
         return render_template("index.html", **context)
     try:
@@ -155,6 +170,13 @@ def index() -> Any:
         context["error"] = e
         return render_template("index.html", **context), 400
     context.update(results=data, nav=_navigation(data, context["sort"]))
+
+    def narrowed(filters: Any) -> str:  # a facet's link: this search with other filters
+        args = {k: v for k, v in _search_args(data["query"], context["sort"], data["per_page"])
+                .items() if k not in ("source", "lang", "from", "to")}
+        return url_for("pages.index", **args, **filter_params(filters))
+
+    context["facets"] = facet_view(data, narrowed)
     context["correction"] = _correction(data, context["sort"])
     headers = {"Link": f'<{context["nav"]["api_url"]}>; rel="alternate"; type="application/json"'}
     return render_template("index.html", **context), 200, headers

@@ -8,10 +8,11 @@ from typing import Any
 
 from flask import url_for
 
-from search.query import QueryError, get_document, highlight_document
+from search.query import QueryError, get_document, highlight_document, search
 from search.understand import understood_search
 
 from .index_access import get_searcher
+from .releases import add_release_data, query_words, related_data, request_filters, source_label
 
 DEFAULT_PER_PAGE = 10
 DEFAULT_SORT = "relevance"
@@ -70,14 +71,24 @@ def search_results(args: Mapping[str, str]) -> dict[str, Any]:
     :raises IndexMissing: no index has been built yet (503).
     """
     params = search_params(args)
-    q = params.pop("q")
+    params.pop("q")
+    searcher = get_searcher()
     try:
-        result = understood_search(get_searcher(), q, correct=not no_corrections(args), **params)
+        # source:/date:/lang: in the query text are filters, never words to correct
+        words, filters = request_filters(args)
+        if filters and not words.strip():  # filters alone: their documents, newest first
+            result = search(searcher, "", filter=filters.query(), **params)
+        else:
+            result = understood_search(
+                searcher, words, correct=not no_corrections(args), filter=filters.query(),
+                **params,
+            )
     except QueryError as e:
         raise RequestError(400, e.code, e.message) from None
     data = result.to_dict()
     for hit in data["hits"]:
         hit["url"] = doc_url(hit["id"])
+    add_release_data(data, filters, searcher)
     return data
 
 
@@ -103,18 +114,22 @@ def load_doc(doc_id: str, q: str | None = None) -> dict[str, Any]:
         raise RequestError(404, "not_found", DOC_NOT_FOUND_MESSAGE)
     q = (q or "").strip() or None
     try:
-        title_html, paragraphs_html = highlight_document(doc, q)
+        title_html, paragraphs_html = highlight_document(doc, query_words(q))
     except QueryError:  # a query the engine refuses still shows the document, unmarked
         q = None
         title_html, paragraphs_html = highlight_document(doc, None)
+    releases = related_data(doc.id) or {}
     return {
         "id": doc.id,
         "title": doc.title,
         "title_html": title_html,
         "date": doc.date,
         "source": doc.source,
+        "source_label": source_label(get_searcher(), doc.id),
         "lang": doc.lang,
         "query": q,
         "paragraphs_html": paragraphs_html,
         "url": doc_url(doc.id),
+        "related": releases.get("related", []),
+        "duplicates": releases.get("duplicates", []),
     }

@@ -1,0 +1,95 @@
+"""Releases like this one: never the release itself or its copies, the same on page and API."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+from flask.testing import FlaskClient
+from releases_corpus import (
+    BAIKONUR_2018,
+    BAIKONUR_2018_HTML,
+    BAIKONUR_2018_REPOST,
+    BAITEREK_2018,
+    BAITEREK_2019,
+    DOCS,
+    PROGRESS_2018,
+    build_app,
+)
+
+SOYUZ_COPIES = {BAIKONUR_2018, BAIKONUR_2018_HTML, BAIKONUR_2018_REPOST}
+
+
+@pytest.fixture(scope="module")
+def releases_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    return build_app(tmp_path_factory)
+
+
+@pytest.fixture
+def rclient(releases_app: Flask) -> Iterator[FlaskClient]:
+    with releases_app.test_client() as c:
+        yield c
+
+
+def related(client: FlaskClient, doc_id: str) -> dict:
+    r = client.get(f"/api/related/{doc_id}")
+    assert r.status_code == 200
+    return r.get_json()
+
+
+def test_api_shape(rclient) -> None:
+    data = related(rclient, BAITEREK_2018)
+    assert list(data) == ["id", "related", "duplicates"]
+    assert data["id"] == BAITEREK_2018
+    assert 1 <= len(data["related"]) <= 5
+    for item in data["related"]:
+        assert list(item) == ["id", "title", "date", "source", "source_label", "url", "score"]
+        assert item["url"] == "/doc/" + item["id"]
+        assert isinstance(item["score"], float) and item["score"] > 0
+    scores = [item["score"] for item in data["related"]]
+    assert scores == sorted(scores, reverse=True)
+    assert data["related"][0]["id"] == BAITEREK_2019  # the other «Байтерек» release
+
+
+@pytest.mark.parametrize("doc_id", sorted(DOCS))
+def test_never_the_release_itself_nor_its_copies(rclient, doc_id: str) -> None:
+    data = related(rclient, doc_id)
+    ids = [item["id"] for item in data["related"]]
+    assert doc_id not in ids
+    assert len(ids) == len(set(ids)) <= 5
+    if doc_id in SOYUZ_COPIES:
+        assert not SOYUZ_COPIES & set(ids)
+        assert {d["id"] for d in data["duplicates"]} == SOYUZ_COPIES - {doc_id}
+    else:
+        assert len(SOYUZ_COPIES & set(ids)) <= 1  # another release's copies count once
+        assert data["duplicates"] == []
+
+
+def test_related_found_for_a_release_about_the_same_launch_site(rclient) -> None:
+    ids = [item["id"] for item in related(rclient, PROGRESS_2018)["related"]]
+    assert SOYUZ_COPIES & set(ids)
+
+
+@pytest.mark.parametrize("doc_id", ["nope.txt", "../etc/passwd", "roscosmos//x.txt"])
+def test_unknown_id_is_404_json(rclient, doc_id: str) -> None:
+    r = rclient.get(f"/api/related/{doc_id}")
+    assert r.status_code == 404
+    assert r.get_json() == {"error": {"code": "not_found",
+                                      "message": "Такого документа в индексе нет."}}
+
+
+def test_document_page_and_api_agree(rclient) -> None:
+    data = related(rclient, BAIKONUR_2018)
+    soup = BeautifulSoup(rclient.get(f"/doc/{BAIKONUR_2018}").get_data(as_text=True),
+                         "html.parser")
+    assert [a["href"] for a in soup.select("aside.related a")] == [
+        item["url"] for item in data["related"]
+    ]
+    assert [a.text for a in soup.select("aside.copies a")] == [
+        d["id"] for d in data["duplicates"]
+    ]
+    doc = rclient.get(f"/api/doc/{BAIKONUR_2018}").get_json()
+    assert doc["related"] == data["related"] and doc["duplicates"] == data["duplicates"]
+    assert doc["source_label"] == "Роскосмос"
