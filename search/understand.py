@@ -251,7 +251,9 @@ def _layout_edits(q: str, searcher: Searcher, u: Understanding) -> list[_Edit]:
         if twin is None or twin == core:
             continue
         switched = [normalize_word(w.group()) for w in WORD_RE.finditer(twin)]
-        if not switched or len(switched) > len(typed) or min(map(len, switched)) < 2:
+        if not switched or len(switched) > len(typed) or any(
+            len(w) < 2 and w not in STOP_WORDS for w in switched
+        ):
             continue  # «хабл» is not «[f,k»: a twin that falls apart into letters is no word
         typed_n = min(u.frequency(w, searcher) for w in typed)
         twin_n = min(u.frequency(w, searcher) for w in switched)

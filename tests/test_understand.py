@@ -59,6 +59,7 @@ def ids(result) -> list[str]:
         ("ифшлщтгк", "baikonur"),  # and the other way round
         ("байконур pfgecr", "байконур запуск"),  # mixed: word by word
         ("rjcvjlhjv yf ,fqrjyeh", "космодром на байконур"),  # a function word goes along
+        ("cgenybr b rjcvjlhjv", "спутник и космодром"),  # a one-letter one too
     ],
 )
 def test_query_typed_in_the_wrong_layout_is_switched_and_said_so(searcher, typed, meant):
@@ -76,7 +77,9 @@ def test_switched_layout_finds_what_the_meant_query_finds(searcher):
     )[:3]
 
 
-@pytest.mark.parametrize("typed", ["NASA", "ISS", "Falcon 9", "Baikonur", "Soyuz", "байконыр"])
+@pytest.mark.parametrize(
+    "typed", ["NASA", "ISS", "Falcon 9", "Baikonur", "Soyuz", "байконыр", "телескоп хабл"]
+)
 def test_queries_fine_as_typed_are_not_switched(searcher, typed):
     assert understood_search(searcher, typed).correction is None
 
