@@ -120,6 +120,9 @@ def scan_corpus(root: Path) -> CorpusScan:
                 ignored.append((rel, f"metadata {kind} (name starts with _)"))
             elif not _is_utf8_name(rel):
                 ignored.append((rel, "file name is not valid UTF-8"))
+            elif "\\" in name or any(unicodedata.category(c) == "Cc" for c in name):
+                # such ids cannot be written in a URL path reliably: rename the file
+                ignored.append((rel, f"{kind} name with a backslash or a control character"))
             elif is_dir:
                 stack.append((rel + "/", entry.path))
             elif not is_file:

@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from queue import Full
 
 from whoosh import columns, formats
 from whoosh import index as whoosh_index
@@ -36,6 +37,7 @@ from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.searching import Searcher
+from whoosh.writing import SegmentWriter
 
 from .analysis import exact_analyzer, lemma_analyzer, morph
 from .documents import Document, DocumentError, content_hash, load_document, scan_corpus
@@ -48,7 +50,7 @@ LOCK = ".reindex.lock"
 MANIFEST = "manifest.json"
 # Bump when the schema or the analysis changes: the next reindex then rebuilds from scratch
 # (the analyzer is pickled into the index, and old terms would not match new queries).
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 KEEP_OLD_GENERATIONS = 2  # readers that opened an older generation keep working for a while
 WRITER_LIMIT_MB = 256  # per writer process: bounds memory on big corpora
 PARALLEL_FROM = 200  # documents to index before a second writer process pays off
@@ -316,6 +318,9 @@ def _reindex_locked(
         full, old = True, {}
     scan = scan_corpus(corpus_dir)
     report.ignored = len(scan.ignored)
+    for path, reason in scan.ignored:  # files the owner meant to index and should hear about
+        if reason.startswith(("unreadable", "file name", "folder name")):
+            warn(f"ignored {path}: {reason}")
 
     # Pass 1: find what changed. Size and mtime unchanged means unchanged; otherwise the
     # content hash decides (a file that was only touched is not reindexed).
@@ -430,7 +435,8 @@ def _build_generation(
 
 class _WriterTask(SubWriterTask):
     """A writer process that exits when its parent dies (even by kill -9), instead of
-    lingering with the index folder's files open."""
+    lingering with the index folder's files open, and that reports a failed write by its
+    exit code (the errno) rather than a traceback."""
 
     def run(self) -> None:
         parent = os.getppid()
@@ -441,20 +447,70 @@ class _WriterTask(SubWriterTask):
             os._exit(1)
 
         threading.Thread(target=watch, daemon=True).start()
-        super().run()
+        try:
+            super().run()
+        except OSError as e:
+            os._exit(e.errno if e.errno and e.errno < 126 else 1)
+        except BaseException:
+            os._exit(1)
 
 
 class _ParallelWriter(MpWriter):
-    """Whoosh's multi-process writer (one segment per process), with `_WriterTask`s."""
+    """Whoosh's multi-process writer (one segment per process), made to fail cleanly: a
+    writer process that dies stops the run with an error instead of leaving the parent
+    waiting on a full job queue, and cancelling stops the processes."""
+
+    def __init__(self, ix, **kwargs) -> None:
+        super().__init__(ix, **kwargs)
+        self.jobqueue = _WatchedQueue(self.jobqueue, self.tasks)
 
     def _new_task(self) -> SubWriterTask:
         task = _WriterTask(
-            self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
-            self.multisegment,
+            self.storage, self.indexname, self.jobqueue.queue, self.resultqueue,
+            self.subargs, self.multisegment,
         )
         self.tasks.append(task)
         task.start()
         return task
+
+    def commit(self, *args, **kwargs) -> None:
+        super().commit(*args, **kwargs)
+        self.jobqueue.check()
+
+    def cancel(self) -> None:
+        for task in self.tasks:
+            if task.is_alive():
+                task.terminate()
+        for task in self.tasks:
+            task.join(timeout=5)
+            if task.is_alive():
+                task.kill()
+                task.join(timeout=5)
+        SegmentWriter.cancel(self)
+
+
+class _WatchedQueue:
+    """The job queue of the writer processes, that gives up once one of them has died."""
+
+    def __init__(self, queue, tasks: list) -> None:
+        self.queue = queue
+        self.tasks = tasks
+
+    def put(self, item) -> None:
+        while True:
+            try:
+                self.queue.put(item, timeout=0.2)
+                return
+            except Full:
+                self.check()
+
+    def check(self) -> None:
+        for task in self.tasks:
+            code = task.exitcode
+            if code not in (None, 0):
+                if code > 0:  # the errno of a failed write (see _WriterTask)
+                    raise OSError(code, os.strerror(code))
+                raise ReindexError(f"a writer process was stopped by signal {-code}")
 
 
 def _check_generation(gen: Path, expected: int) -> None:
