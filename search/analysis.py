@@ -93,17 +93,17 @@ class WordTokenizer(Tokenizer):
     ) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
-        for match in WORD_RE.finditer(value):
-            t.text = normalize_word(match.group())
+        for text, start, end in words(value):
+            t.text = text
             t.boost = 1.0
             t.stopped = False
             if keeporiginal:
-                t.original = match.group()
+                t.original = value[start:end]
             if positions:
                 t.pos = pos
             if chars:
-                t.startchar = start_char + match.start()
-                t.endchar = start_char + match.end()
+                t.startchar = start_char + start
+                t.endchar = start_char + end
             yield t
             pos += 1
 
@@ -242,8 +242,28 @@ def exact_analyzer() -> Composable:
 
 
 def words(text: str) -> list[tuple[str, int, int]]:
-    """Normalised words of a text with their character spans, hyphenated words whole."""
-    return [(normalize_word(m.group()), m.start(), m.end()) for m in WORD_RE.finditer(text)]
+    """Normalised words of a text with their character spans, hyphenated words whole.
+
+    A document's text is analysed for several fields and its duplicate sketch: the last few
+    results are kept."""
+    found = _recent_words.get(text)
+    if found is None:
+        if len(_recent_words) >= 8:
+            _recent_words.clear()
+        found = _recent_words[text] = _split_words(text)
+    return found
+
+
+_recent_words: dict[str, list[tuple[str, int, int]]] = {}
+
+
+def _split_words(text: str) -> list[tuple[str, int, int]]:
+    spans = [m.span() for m in WORD_RE.finditer(text)]
+    folded = fold(text)
+    if len(folded) == len(text) and not _INVISIBLE_RE.search(text):
+        # the common case: fold the whole text once and slice it
+        return [(folded[start:end], start, end) for start, end in spans]
+    return [(normalize_word(text[start:end]), start, end) for start, end in spans]
 
 
 def word_parts(word: str) -> list[str]:
