@@ -50,7 +50,7 @@ LOCK = ".reindex.lock"
 MANIFEST = "manifest.json"
 # Bump when the schema or the analysis changes: the next reindex then rebuilds from scratch
 # (the analyzer is pickled into the index, and old terms would not match new queries).
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 KEEP_OLD_GENERATIONS = 2  # readers that opened an older generation keep working for a while
 WRITER_LIMIT_MB = 256  # per writer process: bounds memory on big corpora
 PARALLEL_FROM = 200  # documents to index before a second writer process pays off
@@ -569,6 +569,11 @@ class IndexHandle:
         if cached is None or cached[0] != gen:
             if cached is not None:
                 cached[1].close()
+                self._local.cached = None
+            if _load_manifest(gen) is None:  # built by another version: terms would not match
+                raise IndexMissing(
+                    f"the index in {self.index_dir} was built by another version: run reindex"
+                )
             searcher = whoosh_index.open_dir(gen).searcher()
             self._local.cached = cached = (gen, searcher)
         yield cached[1]

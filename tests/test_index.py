@@ -268,3 +268,15 @@ def test_readers_follow_a_new_generation_without_reopening(corpus, tmp_path):
     with handle.searcher() as searcher:
         assert search(searcher, "луноход").total == 1
     assert handle.doc_count() == 2
+
+
+def test_index_of_another_format_asks_for_a_reindex(corpus, tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    reindex(corpus, index_dir)
+    monkeypatch.setattr(index_module, "FORMAT_VERSION", index_module.FORMAT_VERSION + 1)
+    with pytest.raises(IndexMissing, match="run reindex"):
+        with open_index(index_dir).searcher():
+            pass
+    report = reindex(corpus, index_dir)  # rebuilt from scratch in the new format
+    assert report.added == 1
+    assert ids(index_dir, "байтерек") == [SEED_ID]
