@@ -1,10 +1,17 @@
 """Near-duplicate releases: the same release republished, or kept as both .html and .txt.
 
-At index time every document gets a sketch of its text: the SKETCH_SIZE smallest hashes of its
-word shingles (runs of SHINGLE_WORDS words, lowercased, ё folded, punctuation ignored), the
-"bottom-k" MinHash. Two sketches estimate the resemblance (Jaccard index) of the two texts'
-shingle sets; documents that resemble each other at least DUPLICATE_RESEMBLANCE are copies. A
-short text has fewer shingles than the sketch holds, and then the resemblance is exact.
+At index time every document gets a sketch of its text (the body; the title when there is no
+body): the SKETCH_SIZE smallest hashes of its word shingles (runs of SHINGLE_WORDS words,
+lowercased, ё folded, punctuation ignored), the "bottom-k" MinHash, and a hash of its
+headline's words. Two sketches estimate the resemblance (Jaccard index) of the two texts'
+shingle sets; a short text has fewer shingles than the sketch holds, and then the resemblance
+is exact.
+
+Copies resemble each other at least DUPLICATE_RESEMBLANCE under the same headline, or
+SAME_TEXT_RESEMBLANCE under any (a republication may retitle a release; texts this alike must
+also be long enough, MIN_SHINGLES, for a boilerplate body not to make two releases one). The
+headline keeps templated releases apart: NASA's «DC-8 to Fly Low Altitude Over Pocatello» and
+«… Over San Jose» share 85% of their text.
 
 At query time `fold_copies` groups the ranked candidates: the first of a group is shown, the
 others are listed as its copies.
@@ -25,6 +32,7 @@ from .analysis import words
 __all__ = [
     "COPIES_LOOKAHEAD",
     "DUPLICATE_RESEMBLANCE",
+    "SAME_TEXT_RESEMBLANCE",
     "Folded",
     "fold_copies",
     "is_copy",
@@ -34,33 +42,64 @@ __all__ = [
 
 SHINGLE_WORDS = 3
 SKETCH_SIZE = 64
-DUPLICATE_RESEMBLANCE = 0.8
+DUPLICATE_RESEMBLANCE = 0.8  # with the same headline
+SAME_TEXT_RESEMBLANCE = 0.95  # whatever the headlines
+MIN_SHINGLES = 16
 COPIES_LOOKAHEAD = 20  # candidates ranked below a page that are looked at for its copies
 SKETCH_FIELD = "sketch"
 # Copies share one of their few smallest hashes: only those pairs are compared (at the
 # threshold, about one pair of copies in 600 is missed).
 _PROBES = 4
+# Leaders compared with one candidate at most, nearest in rank first: bounds the cost when many
+# releases look alike (generated or templated ones share their smallest hashes).
+_MAX_CHECKS = 24
 _HASH = struct.Struct(">Q")
 
 
+def _hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
+
+
 def sketch(title: str, body: str) -> bytes:
-    """The document's sketch, stored in the index (8 bytes per hash, ascending)."""
-    tokens = [w for w, _, _ in words(f"{title}\n{body}")]
+    """The document's sketch, stored in the index: the headline's hash, then the shingles'
+    smallest hashes, ascending (8 bytes each)."""
+    headline = [w for w, _, _ in words(title)]
+    tokens = [w for w, _, _ in words(body)] or headline
     if len(tokens) < SHINGLE_WORDS:
         shingles = {" ".join(tokens)} if tokens else set()
     else:
         shingles = {
             " ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(len(tokens) - SHINGLE_WORDS + 1)
         }
-    hashes = (
-        int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "big")
-        for s in shingles
-    )
-    return b"".join(_HASH.pack(h) for h in heapq.nsmallest(SKETCH_SIZE, hashes))
+    smallest = heapq.nsmallest(SKETCH_SIZE, map(_hash, shingles))
+    return b"".join(_HASH.pack(h) for h in (_hash(" ".join(headline)), *smallest))
 
 
-def _values(data: bytes) -> tuple[int, ...]:
-    return tuple(v for (v,) in _HASH.iter_unpack(data))
+@dataclass(frozen=True, slots=True)
+class _Sketch:
+    headline: int
+    hashes: tuple[int, ...]
+    members: frozenset[int]
+
+
+def _read(data: bytes) -> _Sketch:
+    values = tuple(v for (v,) in _HASH.iter_unpack(data))
+    hashes = values[1:]
+    return _Sketch(values[0] if values else 0, hashes, frozenset(hashes))
+
+
+def _copies(a: _Sketch, b: _Sketch) -> bool:
+    # Cheap bound first: the estimate counts only hashes both sketches hold.
+    common = len(a.members & b.members)
+    union = min(SKETCH_SIZE, max(len(a.hashes), len(b.hashes)),
+                len(a.hashes) + len(b.hashes) - common)
+    if not union or common < DUPLICATE_RESEMBLANCE * union:
+        return False
+    r = resemblance(a.hashes, b.hashes)
+    if a.headline == b.headline:
+        return r >= DUPLICATE_RESEMBLANCE
+    long_enough = min(len(a.hashes), len(b.hashes)) >= MIN_SHINGLES
+    return long_enough and r >= SAME_TEXT_RESEMBLANCE
 
 
 def resemblance(a: Sequence[int], b: Sequence[int]) -> float:
@@ -75,7 +114,7 @@ def resemblance(a: Sequence[int], b: Sequence[int]) -> float:
 
 def is_copy(a: bytes, b: bytes) -> bool:
     """Whether two stored sketches belong to copies of one release."""
-    return resemblance(_values(a), _values(b)) >= DUPLICATE_RESEMBLANCE
+    return _copies(_read(a), _read(b))
 
 
 @dataclass
@@ -95,29 +134,29 @@ def fold_copies(
     """
     column = reader.column_reader(SKETCH_FIELD) if reader.has_column(SKETCH_FIELD) else None
     out: list[Folded] = []
-    leaders: list[tuple[int, ...]] = []
+    leaders: list[_Sketch] = []
     by_hash: dict[int, list[int]] = {}  # one of a leader's smallest hashes -> its group
     for docnum, score in ranked:
-        values = _values(column[docnum]) if column is not None else ()
-        group = _group_of(values, leaders, by_hash)
+        sk = _read(column[docnum] if column is not None else b"")
+        group = _group_of(sk, leaders, by_hash)
         if group is not None:
             out[group].copies.append(docnum)
         elif len(out) < groups:
-            for h in values[:_PROBES]:
+            for h in sk.hashes[:_PROBES]:
                 by_hash.setdefault(h, []).append(len(out))
             out.append(Folded(docnum, score))
-            leaders.append(values)
+            leaders.append(sk)
     return out
 
 
-def _group_of(
-    values: tuple[int, ...], leaders: list[tuple[int, ...]], by_hash: dict[int, list[int]]
-) -> int | None:
+def _group_of(sk: _Sketch, leaders: list[_Sketch], by_hash: dict[int, list[int]]) -> int | None:
     tried: set[int] = set()
-    for h in values[:_PROBES]:
-        for group in by_hash.get(h, ()):
+    for h in sk.hashes[:_PROBES]:
+        for group in reversed(by_hash.get(h, ())):
             if group not in tried:
+                if len(tried) >= _MAX_CHECKS:
+                    return None
                 tried.add(group)
-                if resemblance(values, leaders[group]) >= DUPLICATE_RESEMBLANCE:
+                if _copies(sk, leaders[group]):
                     return group
     return None

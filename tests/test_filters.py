@@ -25,11 +25,13 @@ from releases_corpus import (
     build_app,
 )
 
+from search.duplicates import is_copy, sketch
 from search.filters import Filters, from_params, split_query
 from search.index import open_index
 from search.query import QueryError, search
 
 SOYUZ_COPIES = {BAIKONUR_2018, BAIKONUR_2018_HTML, BAIKONUR_2018_REPOST}
+DOCS_BODY = DOCS[BAIKONUR_2018].split("\n\n", 2)[2]
 
 
 @pytest.fixture(scope="module")
@@ -296,6 +298,40 @@ def test_similar_but_different_releases_are_not_copies(rclient) -> None:
     data = api(rclient, q="Байтерек")
     assert {h["id"] for h in data["hits"]} == {BAITEREK_2018, BAITEREK_2019}
     assert all(h["duplicates"] == [] for h in data["hits"])
+
+
+_ADVISORY = (
+    "NASA's DC-8 aircraft will fly at low altitude over {city} on {day} as part of an air "
+    "quality study. Residents may see the aircraft flying as low as 1,000 feet above the "
+    "ground for about two hours. The flights are part of a NASA airborne science campaign that "
+    "measures pollution, and the public is invited to learn more at a science event nearby. "
+    "Media interested in covering the flights should contact the Armstrong Flight Research "
+    "Center newsroom for details about times, places and interviews with mission scientists."
+)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "copies"),
+    [
+        (("Пуск", DOCS_BODY), ("Пуск", DOCS_BODY), True),
+        (("Пуск «Союза»", DOCS_BODY), ("Пуск «Союза» | Роскосмос", DOCS_BODY), True),
+        (("Пуск «Союза»", DOCS_BODY), ("Пуск «Союза»", DOCS_BODY + " Фото: Роскосмос."), True),
+        (("Пуск «Союза»", DOCS_BODY), ("Роскосмос сообщает", DOCS_BODY), True),
+        # a templated release about another place and day is another release
+        (("DC-8 to Fly Low Over Pocatello", _ADVISORY.format(city="Pocatello", day="May 21")),
+         ("DC-8 to Fly Low Over San Jose", _ADVISORY.format(city="San Jose", day="May 24")),
+         False),
+        (("Пуск ракеты номер 1", "Проведён пуск ракеты номер 1. Системы штатно."),
+         ("Пуск ракеты номер 2", "Проведён пуск ракеты номер 2. Системы штатно."), False),
+        # boilerplate under different headlines: two releases
+        (("Фото: МКС с борта «Союза»", "Фото: Роскосмос."), ("Фото: Байконур", "Фото: Роскосмос."),
+         False),
+        (("Пуск", ""), ("Пуск", ""), True),
+        (("", ""), ("", ""), False),  # nothing to compare
+    ],
+)
+def test_copies_of_a_release(a: tuple[str, str], b: tuple[str, str], copies: bool) -> None:
+    assert is_copy(sketch(*a), sketch(*b)) == copies
 
 
 def test_engine_search_reads_filters_from_the_text(releases_app) -> None:
