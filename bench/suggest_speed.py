@@ -15,7 +15,8 @@ import statistics
 import time
 from pathlib import Path
 
-from bench.corpus import DEFAULT_CORPORA, russian_files
+from bench.corpus import DEFAULT_CORPORA, RESULTS_DIR, russian_files
+from bench.report import machine_header
 from bench.understanding import ensure_index
 from search.analysis import words
 from search.index import open_index
@@ -40,6 +41,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--ru-index", type=Path)
     ap.add_argument("--titles", type=int, default=200)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--out", type=Path, default=RESULTS_DIR / "suggest_speed.md")
     args = ap.parse_args(argv)
     corpora = args.corpora.resolve()
     index_dir = args.ru_index or ensure_index(russian_files(corpora), corpora, args.workdir / "ru")
@@ -53,9 +55,12 @@ def main(argv: list[str] | None = None) -> None:
         titles = [f.get("title", "") for f in searcher.reader().all_stored_fields()]
     random.Random(args.seed).shuffle(titles)
     prefixes = [p for title in titles[: args.titles] for p in keystrokes(title)]
-    print(f"index: {index_dir} ({handle.doc_count()} documents)")
-    print(f"build once per generation: {build:.1f} s")
-    print(f"{len(prefixes)} keystrokes from {args.titles} titles")
+    lines = [
+        "# Autocomplete latency", "", machine_header(), "",
+        f"- index: {handle.doc_count()} documents (all Russian corpora)",
+        f"- build once per generation: {build:.1f} s",
+        f"- {len(prefixes)} keystrokes from {args.titles} titles",
+    ]
 
     def engine(prefix: str) -> list[str]:
         return suggestions_for(handle, prefix)
@@ -73,11 +78,14 @@ def main(argv: list[str] | None = None) -> None:
             found = call(prefix)
             timings.append((time.perf_counter() - t0) * 1000)
             empty += not found
-        print(
-            f"  {name}: p50 {statistics.median(timings):.2f} ms, "
+        lines.append(
+            f"- {name}: p50 {statistics.median(timings):.2f} ms, "
             f"p95 {percentile(timings, 95):.2f} ms, p99 {percentile(timings, 99):.2f} ms, "
             f"max {max(timings):.2f} ms; {empty} without completions"
         )
+    print("\n".join(lines))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -27,11 +27,13 @@ from bench import metrics
 from bench.corpus import (
     DEFAULT_CORPORA,
     DEFAULT_EVAL,
+    RESULTS_DIR,
     SPACE_QUERIES,
     XQUAD_FOLDER,
     corpus_files,
     russian_files,
 )
+from bench.report import machine_header
 from search.index import current_generation, open_index, reindex
 from search.query import search
 from search.understand import understood_search
@@ -150,6 +152,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--ru-index", type=Path)
     ap.add_argument("--xquad-index", type=Path)
     ap.add_argument("--show", action="store_true", help="list every query and correction")
+    ap.add_argument("--out", type=Path, default=RESULTS_DIR / "understanding.md")
     args = ap.parse_args(argv)
     corpora = args.corpora.resolve()
     ru = args.ru_index or ensure_index(russian_files(corpora), corpora, args.workdir / "ru")
@@ -161,7 +164,10 @@ def main(argv: list[str] | None = None) -> None:
     # queries typed right: what the expansions (synonyms, transliterations) change there
     lines += quality(ru, SPACE_QUERIES, args.show, "Space queries, typed right") + [""]
     lines += false_corrections(xq, args.eval, args.show)
-    print("\n".join(lines))
+    text = "\n".join(["# Understanding", "", machine_header(), "", *lines])
+    print(text)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
