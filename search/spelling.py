@@ -17,6 +17,7 @@ from .vocabulary import Vocabulary
 CYRILLIC = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
 LATIN = "abcdefghijklmnopqrstuvwxyz"
 MIN_CHARS = 4  # shorter words have too many neighbours to guess from
+MAX_CHARS = 32  # the longest Russian words have about 30 letters
 # Vowels that sound alike in unstressed syllables, and letters that are often doubled or
 # dropped: a slip between them costs less than an arbitrary one.
 _VOWEL_CLASS = {
@@ -35,8 +36,9 @@ class Suggestion:
 
 
 def max_distance(word: str) -> float:
-    """Longer words may be further off."""
-    if len(word) < MIN_CHARS:
+    """Longer words may be further off; a "word" longer than any real one is not corrected
+    (its single edits alone would number tens of thousands)."""
+    if len(word) < MIN_CHARS or len(word) > MAX_CHARS:
         return 0.0
     if len(word) <= 5:
         return 1.0
