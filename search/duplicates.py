@@ -132,7 +132,7 @@ def fold_copies(
     A candidate joins the group of the first better-ranked candidate it is a copy of; after
     `groups` groups are formed, later candidates are only checked as copies of those.
     """
-    column = reader.column_reader(SKETCH_FIELD) if reader.has_column(SKETCH_FIELD) else None
+    column = _sketch_column(reader)
     out: list[Folded] = []
     leaders: list[_Sketch] = []
     by_hash: dict[int, list[int]] = {}  # one of a leader's smallest hashes -> its group
@@ -147,6 +147,15 @@ def fold_copies(
             out.append(Folded(docnum, score))
             leaders.append(sk)
     return out
+
+
+def _sketch_column(reader: IndexReader):
+    """The sketches' column reader, opened once per open index (opening reads its offsets)."""
+    cache = reader.__dict__
+    if "_orbita_sketches" not in cache:
+        has = reader.has_column(SKETCH_FIELD)
+        cache["_orbita_sketches"] = reader.column_reader(SKETCH_FIELD) if has else None
+    return cache["_orbita_sketches"]
 
 
 def _group_of(sk: _Sketch, leaders: list[_Sketch], by_hash: dict[int, list[int]]) -> int | None:

@@ -38,9 +38,10 @@ MAX_PREFIX_TERMS = 200  # a prefix expands to at most this many index terms
 MIN_PREFIX_CHARS = 2
 SORTS = ("relevance", "date")
 
-# Ranking: BM25F over lemmas (title terms boosted), with the exact word form and the
-# Snowball stem as extra, weaker evidence; adjacent query words found close together add a
-# proximity bonus; then the best RERANK_DEPTH are reordered by how many query words they hold.
+# Ranking: BM25F over lemmas (title terms boosted), with the exact word form and lemmas of the
+# same Snowball stem as extra, weaker evidence; a document's score is scaled by the share of
+# the query's words it holds; among the best, adjacent query words found close together add a
+# proximity bonus.
 TITLE_BOOST = 2.5
 EXACT_BOOST = 0.3
 STEM_BOOST = 0.5
@@ -48,7 +49,6 @@ PART_BOOST = 0.5
 PROXIMITY_BOOST = 0.25
 PROXIMITY_SLOP = 4
 PROXIMITY_DEPTH = 40
-RERANK_DEPTH = 100
 COVERAGE_WEIGHT = 0.5  # documents missing half the words lose a quarter of their score
 
 _FIELD_BOOST = {"title": TITLE_BOOST, "body": 1.0}
@@ -290,8 +290,8 @@ class _Compiler:
                 continue
             compiled.units.append(query)
             index = len(compiled.units) - 1
-            word = unit[0]
-            if len(unit) == 1 and isinstance(word, Word) and not (
+            word = unit[0]  # as typed; synonyms or transliterations a rewrite added follow it
+            if isinstance(word, Word) and word.boost == 1.0 and not (
                 word.prefix or word.exact or word.title_only
             ):
                 forms = [f for f in lemmas(word.text) if self._has("body", f)]
@@ -570,7 +570,7 @@ def search(
             reverse=True,
         )[:pool]
     else:
-        ranked = _best(scorer, scores, docnums, unit_scores, compiled, max(pool, RERANK_DEPTH))
+        ranked = _best(scorer, scores, docnums, unit_scores, compiled, pool)
 
     hits = []
     for group in fold_copies(searcher.reader(), ranked, end)[end - per_page :]:
