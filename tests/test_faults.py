@@ -486,6 +486,52 @@ def test_read_only_index_folder_is_a_clear_error_and_the_index_stays(tmp_path):
     assert fingerprint(index) == expected(corpus)
 
 
+# --- resources ----------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="every server thread holds its own copy of the index: one searcher per thread per "
+    "generation (search/index.py IndexHandle.searcher), whose reader copies each compound "
+    "segment's files into memory (whoosh BufferFile -> BytesIO) and lists the whole stored "
+    "column (search/index.py _LengthsInMemory._cached_reader caches '_stored' too): "
+    "5.7 GB RSS for 8 threads on the 9,500-release corpus (bench/results/load.md)",
+)
+def test_a_server_thread_does_not_hold_its_own_copy_of_the_index(tmp_path):
+    import threading as th
+    import tracemalloc
+
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    write_releases(corpus, range(600), "r")
+    reindex(corpus, index, full=True)
+    on_disk = sum(f.stat().st_size for f in current_generation(index).iterdir())
+    app = create_app({"TESTING": True, "INDEX_DIR": index})
+    held: list[int] = []
+
+    def serve(measure: bool) -> None:  # what one waitress worker thread does, then keeps
+        client = app.test_client()
+        assert client.get("/api/search?q=" + quote("байконур")).status_code == 200
+        assert client.get("/?q=" + quote("спутник")).status_code == 200
+        assert client.get("/doc/r/00005.txt").status_code == 200
+        if measure:
+            held.append(tracemalloc.get_traced_memory()[0])
+
+    first = th.Thread(target=serve, args=(False,))  # the app's shared caches fill up here
+    first.start()
+    first.join(timeout=60)
+    for _ in range(2):
+        tracemalloc.start()
+        try:
+            t = th.Thread(target=serve, args=(True,))
+            t.start()
+            t.join(timeout=60)
+        finally:
+            tracemalloc.stop()
+    assert len(held) == 2
+    assert min(held) < 0.25 * on_disk, (
+        f"a new thread holds {min(held) / 1e6:.1f} MB for an index of {on_disk / 1e6:.1f} MB")
+
+
 # --- two writers -------------------------------------------------------------------------------
 
 

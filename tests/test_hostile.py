@@ -596,12 +596,6 @@ def test_deep_pages_answer_in_bounded_time(thousand, params):
         check_answer(r, seconds, f"{view} {params}")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="one long word costs O(n^2): 3 s at 500 letters, 8-19 s at 1,000 (the query limit); "
-    "the spelling correction builds all ~60n single edits and a skeleton of each "
-    "(search/spelling.py suggest/edits1, via search/understand.py plan_corrections)",
-)
 def test_one_long_word_answers_in_bounded_time(thousand):
     r, seconds = timed_get(thousand[1], "/api/search", query_string={"q": "я" * 1000})
     check_answer(r, seconds, "a word of 1,000 letters")
