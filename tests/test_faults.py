@@ -497,6 +497,8 @@ def test_read_only_index_folder_is_a_clear_error_and_the_index_stays(tmp_path):
     "column (search/index.py _LengthsInMemory._cached_reader caches '_stored' too): "
     "5.7 GB RSS for 8 threads on the 9,500-release corpus (bench/results/load.md)",
 )
+@pytest.mark.filterwarnings("ignore::ResourceWarning")  # the test's threads end, holding
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # their readers
 def test_a_server_thread_does_not_hold_its_own_copy_of_the_index(tmp_path):
     import threading as th
     import tracemalloc
