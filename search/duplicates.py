@@ -24,6 +24,7 @@ import heapq
 import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from whoosh.reading import IndexReader
 
@@ -56,22 +57,33 @@ _MAX_CHECKS = 24
 _HASH = struct.Struct(">Q")
 
 
+_MASK = (1 << 64) - 1
+
+
+@lru_cache(maxsize=200_000)
 def _hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
 
 
+def _mix(a: int, b: int, c: int) -> int:
+    """One 64-bit hash of three word hashes (order matters), well spread for MinHash."""
+    x = (a * 0x9E3779B97F4A7C15 + b * 0xC2B2AE3D27D4EB4F + c) & _MASK
+    x = ((x ^ (x >> 31)) * 0xBF58476D1CE4E5B9) & _MASK
+    return x ^ (x >> 29)
+
+
 def sketch(title: str, body: str) -> bytes:
     """The document's sketch, stored in the index: the headline's hash, then the shingles'
-    smallest hashes, ascending (8 bytes each)."""
+    smallest hashes, ascending (8 bytes each). A shingle's hash mixes its words' (cached)
+    hashes: hashing every shingle's text took most of the time."""
     headline = [w for w, _, _ in words(title)]
     tokens = [w for w, _, _ in words(body)] or headline
-    if len(tokens) < SHINGLE_WORDS:
-        shingles = {" ".join(tokens)} if tokens else set()
+    hashes = [_hash(w) for w in tokens]
+    if len(hashes) < SHINGLE_WORDS:
+        shingles = {_mix(*hashes, *[0] * (SHINGLE_WORDS - len(hashes)))} if hashes else set()
     else:
-        shingles = {
-            " ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(len(tokens) - SHINGLE_WORDS + 1)
-        }
-    smallest = heapq.nsmallest(SKETCH_SIZE, map(_hash, shingles))
+        shingles = set(map(_mix, hashes, hashes[1:], hashes[2:]))
+    smallest = heapq.nsmallest(SKETCH_SIZE, shingles)
     return b"".join(_HASH.pack(h) for h in (_hash(" ".join(headline)), *smallest))
 
 

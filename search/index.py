@@ -33,13 +33,13 @@ from queue import Full
 
 from whoosh import columns, formats
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
-from .analysis import exact_analyzer, lemma_analyzer, morph
+from .analysis import exact_analyzer, exact_terms, lemma_analyzer, morph
 from .documents import Document, DocumentError, content_hash, load_document, scan_corpus
 from .duplicates import SKETCH_FIELD, sketch
 from .sources import fingerprint as sources_fingerprint
@@ -50,9 +50,11 @@ LOCK = ".reindex.lock"
 MANIFEST = "manifest.json"
 # Bump when the schema or the analysis changes: the next reindex then rebuilds from scratch
 # (the analyzer is pickled into the index, and old terms would not match new queries).
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 KEEP_OLD_GENERATIONS = 2  # readers that opened an older generation keep working for a while
-WRITER_LIMIT_MB = 256  # per writer process: bounds memory on big corpora
+WRITER_LIMIT_MB = 128  # per writer process: bounds memory on big corpora
+# Segments are written as separate files (compound=False): a reader of a compound segment
+# copies each of its parts into memory, once per thread of the server.
 PARALLEL_FROM = 200  # documents to index before a second writer process pays off
 
 
@@ -81,6 +83,8 @@ class _LengthsInMemory(W3PerDocReader):
     others. Read each lengths column once instead (a byte per document)."""
 
     def _cached_reader(self, fieldname, column):
+        if column is not LENGTHS_COLUMN:  # stored fields and vectors stay on disk
+            return super()._cached_reader(fieldname, column)
         if fieldname not in self._readers:
             reader = None
             if self.has_column(fieldname):
@@ -114,14 +118,14 @@ def make_schema() -> Schema:
     )
 
 
-def document_fields(doc: Document, indexed_at: str = "") -> dict[str, str | bytes]:
+def document_fields(doc: Document, indexed_at: str = "") -> dict[str, str | bytes | list[str]]:
     """What the index holds of one document."""
     source = resolve_source(doc.source)
     return {
         "id": doc.id,
         "title": doc.title,
         "body": doc.body,
-        "exact": f"{doc.title}\n\n{doc.body}",
+        "exact": exact_terms(doc.title) + exact_terms(doc.body),
         "date": doc.date or "",
         "source": source.key if source else "",
         "source_name": source.name if source else "",
@@ -395,10 +399,11 @@ def _build_generation(
     if len(to_index) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         morph()  # load the dictionaries once, before the writer processes fork
         writer = _ParallelWriter(
-            ix, procs=2, multisegment=True, limitmb=WRITER_LIMIT_MB, codec=Codec()
+            ix, procs=2, multisegment=True, limitmb=WRITER_LIMIT_MB, codec=Codec(),
+            compound=False,
         )
     else:
-        writer = ix.writer(limitmb=WRITER_LIMIT_MB, codec=Codec())
+        writer = ix.writer(limitmb=WRITER_LIMIT_MB, codec=Codec(), compound=False)
     indexed_at = _utc_now()
     try:
         for doc_id in removed:
@@ -553,12 +558,15 @@ class IndexHandle:
     """Searchers on the live generation, for many threads, following each new reindex.
 
     Every thread keeps one open searcher per generation; when CURRENT names a newer
-    generation, the next `searcher()` call opens it and closes the old one.
+    generation, the next `searcher()` call opens it and closes the old one. `close()` (or
+    dropping the handle) closes them all.
     """
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
         self._local = threading.local()
+        self._open: set[Searcher] = set()  # every thread's, to close them all
+        self._lock = threading.Lock()
 
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:
@@ -568,15 +576,32 @@ class IndexHandle:
         cached = getattr(self._local, "cached", None)
         if cached is None or cached[0] != gen:
             if cached is not None:
-                cached[1].close()
                 self._local.cached = None
+                self._forget(cached[1])
             if _load_manifest(gen) is None:  # built by another version: terms would not match
                 raise IndexMissing(
                     f"the index in {self.index_dir} was built by another version: run reindex"
                 )
             searcher = whoosh_index.open_dir(gen).searcher()
+            with self._lock:
+                self._open.add(searcher)
             self._local.cached = cached = (gen, searcher)
         yield cached[1]
+
+    def _forget(self, searcher: Searcher) -> None:
+        with self._lock:
+            self._open.discard(searcher)
+        searcher.close()
+
+    def close(self) -> None:
+        """Close every thread's searcher (their files stay open until then)."""
+        with self._lock:
+            searchers, self._open = list(self._open), set()
+        for searcher in searchers:
+            searcher.close()
+
+    def __del__(self) -> None:
+        self.close()
 
     def doc_count(self) -> int:
         with self.searcher() as s:

@@ -489,14 +489,6 @@ def test_read_only_index_folder_is_a_clear_error_and_the_index_stays(tmp_path):
 # --- resources ----------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="every server thread holds its own copy of the index: one searcher per thread per "
-    "generation (search/index.py IndexHandle.searcher), whose reader copies each compound "
-    "segment's files into memory (whoosh BufferFile -> BytesIO) and lists the whole stored "
-    "column (search/index.py _LengthsInMemory._cached_reader caches '_stored' too): "
-    "5.7 GB RSS for 8 threads on the 9,500-release corpus (bench/results/load.md)",
-)
 @pytest.mark.filterwarnings("ignore::ResourceWarning")  # the test's threads end, holding
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # their readers
 def test_a_server_thread_does_not_hold_its_own_copy_of_the_index(tmp_path):
