@@ -19,6 +19,7 @@ from collections.abc import Iterable
 import numpy as np
 from whoosh import query as wq
 from whoosh.matching import FilterMatcher
+from whoosh.query import spans
 from whoosh.searching import Searcher
 
 K1 = 1.2
@@ -57,9 +58,52 @@ class Scorer:
         """Adds a clause's scores to `scores`."""
         if isinstance(query, wq.Term):
             self.add_term(scores, query.fieldname, query.text, factor * query.boost)
+        elif (slots := _phrase_slots(query)) is not None:
+            self.add_phrase(scores, slots, factor)
         else:
             ids, values = self.whoosh(query)
             scores[ids] += values * factor
+
+    def add_phrase(self, scores: Scores, slots: list[list[wq.Term]], factor: float) -> None:
+        """A phrase: documents where a term of each slot follows one of the slot before,
+        scored like Whoosh's span query (the sum of its terms' scores). Candidates come from
+        intersecting the cached posting arrays; positions are read for those alone."""
+        fieldname = slots[0][0].fieldname
+        candidates = None
+        for slot in slots:
+            found = np.unique(np.concatenate([self.doc_ids(fieldname, t.text) for t in slot]))
+            candidates = found if candidates is None else np.intersect1d(candidates, found)
+            if not len(candidates):
+                return
+        docnums = candidates.tolist()
+        placed = [
+            [self.positions(fieldname, t.text, docnums) for t in slot] for slot in slots
+        ]
+        matched = []
+        for docnum in docnums:
+            starts = {p for by_term in placed[0] for p in by_term.get(docnum, ())}
+            for step, slot in enumerate(placed[1:], 1):
+                here = {p for by_term in slot for p in by_term.get(docnum, ())}
+                starts = {p for p in starts if p + step in here}
+                if not starts:
+                    break
+            if starts:
+                matched.append(docnum)
+        if matched:
+            terms = self.zeros()
+            for slot in slots:
+                for term in slot:
+                    self.add_term(terms, fieldname, term.text, term.boost)
+            scores[matched] += terms[matched] * factor
+
+    def doc_ids(self, fieldname: str, text: str) -> np.ndarray:
+        """Document numbers holding a term, over all segments."""
+        found = [
+            _postings(leaf.reader(), fieldname, text)[0] + offset
+            for leaf, offset in self.leaves
+            if (fieldname, text) in leaf.reader()
+        ]
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
     def add_term(self, scores: Scores, fieldname: str, text: str, factor: float) -> None:
         """BM25F scores of every document holding the term (presence only for fields that
@@ -109,6 +153,22 @@ class Scorer:
             if hits:
                 found.update(_positions_at(reader, fieldname, text, hits))
         return found
+
+
+def _phrase_slots(query: wq.Query) -> list[list[wq.Term]] | None:
+    """The slots of an exact phrase (terms side by side, in order, in one field), or None
+    for any other query."""
+    if not isinstance(query, spans.SpanNear2) or query.slop != 1 or not query.ordered:
+        return None
+    slots = []
+    for sub in query.qs:
+        terms = [sub] if isinstance(sub, wq.Term) else getattr(sub, "subqs", None)
+        if not terms or not all(isinstance(t, wq.Term) for t in terms):
+            return None
+        slots.append(terms)
+    if len({t.fieldname for slot in slots for t in slot}) != 1:
+        return None
+    return slots
 
 
 def _postings(
