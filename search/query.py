@@ -400,14 +400,21 @@ class _Compiler:
         root = stem(word)
         if len(root) < 3:
             return []
-        found = []
-        for n, term in enumerate(self.reader.expand_prefix(fieldname, root)):
-            if n >= MAX_PREFIX_TERMS:
-                break
-            term = term.decode("utf-8") if isinstance(term, bytes) else term
-            if term not in forms and stem(term) == root:
-                found.append(term)
-        return found
+        # the same roots come back query after query: remember them for this open index
+        cache = self.reader.__dict__.setdefault("_orbita_relatives", {})
+        family = cache.get((fieldname, root))
+        if family is None:
+            family = []
+            for n, term in enumerate(self.reader.expand_prefix(fieldname, root)):
+                if n >= MAX_PREFIX_TERMS:
+                    break
+                term = term.decode("utf-8") if isinstance(term, bytes) else term
+                if stem(term) == root:
+                    family.append(term)
+            if len(cache) > 100_000:
+                cache.clear()
+            cache[(fieldname, root)] = family
+        return [term for term in family if term not in forms]
 
     def _terms(self, wanted: list[tuple]) -> wq.Query | None:
         found = []
