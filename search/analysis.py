@@ -241,12 +241,6 @@ def exact_analyzer() -> Composable:
     return WordTokenizer() | DropStopWordsFilter() | CompoundFilter()
 
 
-def exact_terms(text: str) -> list[str]:
-    """The terms of the ``exact`` field for a text, as its analyzer gives them (the index
-    gets them ready-made, so the text is not analysed a second time)."""
-    return [t.text for t in _EXACT(text)]
-
-
 def words(text: str) -> list[tuple[str, int, int]]:
     """Normalised words of a text with their character spans, hyphenated words whole.
 
@@ -275,6 +269,3 @@ def _split_words(text: str) -> list[tuple[str, int, int]]:
 def word_parts(word: str) -> list[str]:
     """The parts of a hyphenated word or code (the word itself when it has none)."""
     return _PART_RE.findall(word) or [word]
-
-
-_EXACT = exact_analyzer()

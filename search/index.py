@@ -39,7 +39,7 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
-from .analysis import exact_analyzer, exact_terms, lemma_analyzer, morph
+from .analysis import exact_analyzer, lemma_analyzer, morph
 from .documents import Document, DocumentError, content_hash, load_document, scan_corpus
 from .duplicates import SKETCH_FIELD, sketch
 from .sources import fingerprint as sources_fingerprint
@@ -50,7 +50,7 @@ LOCK = ".reindex.lock"
 MANIFEST = "manifest.json"
 # Bump when the schema or the analysis changes: the next reindex then rebuilds from scratch
 # (the analyzer is pickled into the index, and old terms would not match new queries).
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 KEEP_OLD_GENERATIONS = 2  # readers that opened an older generation keep working for a while
 WRITER_LIMIT_MB = 128  # per writer process: bounds memory on big corpora
 # Segments are written as separate files (compound=False): a reader of a compound segment
@@ -69,12 +69,30 @@ class ReindexError(Exception):
 class ExactForms(TEXT):
     """The word forms as written, for `=слово` and the exact-form bonus. Presence only, no
     frequencies or field lengths: it holds the most distinct terms of all fields, and this
-    keeps it cheap to write."""
+    keeps it cheap to write. Its value is the (title, body) pair, whose words the other
+    fields have just found (analysis.words remembers them)."""
 
     def __init__(self) -> None:
         super().__init__(analyzer=exact_analyzer(), phrase=False)
         self.format = formats.Existence()
         self.scorable = False
+
+    def index(self, value, **kwargs):
+        if isinstance(value, tuple):
+            terms = {t.text for part in value for t in self.analyzer(part, mode="index")}
+            return ((term.encode("utf-8"), 1, 1.0, b"") for term in terms)
+        return super().index(value, **kwargs)
+
+
+class SketchColumn(COLUMN):
+    """The near-duplicate sketch (duplicates.py) of the (title, body) pair, computed by the
+    process that indexes the document."""
+
+    def __init__(self) -> None:
+        super().__init__(columns.VarBytesColumn())
+
+    def to_column_value(self, value):
+        return sketch(*value) if isinstance(value, tuple) else value
 
 
 class _LengthsInMemory(W3PerDocReader):
@@ -114,25 +132,25 @@ def make_schema() -> Schema:
         lang=ID(stored=True, sortable=True),
         hash=STORED,
         indexed_at=STORED,  # when this version was indexed, UTC: the feed's date if undated
-        **{SKETCH_FIELD: COLUMN(columns.VarBytesColumn())},  # near-duplicates (duplicates.py)
+        **{SKETCH_FIELD: SketchColumn()},  # near-duplicates (duplicates.py)
     )
 
 
-def document_fields(doc: Document, indexed_at: str = "") -> dict[str, str | bytes | list[str]]:
+def document_fields(doc: Document, indexed_at: str = "") -> dict[str, str | tuple[str, str]]:
     """What the index holds of one document."""
     source = resolve_source(doc.source)
     return {
         "id": doc.id,
         "title": doc.title,
         "body": doc.body,
-        "exact": exact_terms(doc.title) + exact_terms(doc.body),
+        "exact": (doc.title, doc.body),
         "date": doc.date or "",
         "source": source.key if source else "",
         "source_name": source.name if source else "",
         "lang": doc.lang,
         "hash": doc.hash,
         "indexed_at": indexed_at or _utc_now(),
-        SKETCH_FIELD: sketch(doc.title, doc.body),
+        SKETCH_FIELD: (doc.title, doc.body),
     }
 
 
