@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import platform
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +19,19 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def engine_version() -> str:
+    """The repository's commit, and whether the engine (``search/``) has uncommitted changes."""
+    repo = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> str:
+        run = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)
+        return run.stdout.strip() if run.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = " + uncommitted changes in search/" if git("status", "--porcelain", "search") else ""
+    return commit + dirty
+
+
 def machine_header() -> str:
     import os
 
@@ -25,6 +39,7 @@ def machine_header() -> str:
     return (
         f"- date: {now}\n- CPU: {cpu_model()} ({os.cpu_count()} cores)\n"
         f"- Python: {platform.python_version()} ({platform.system()} {platform.release()})\n"
+        f"- engine: commit {engine_version()} (at the start of the run)\n"
     )
 
 
