@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 
 from search.index import reindex
 from web import create_app
+from web.index_access import EXTENSION
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CORPUS = REPO_ROOT / "corpus"
@@ -133,3 +134,19 @@ def no_index_app(tmp_path: Path) -> Flask:
     """An app whose index folder has never been built."""
     return create_app({"TESTING": True, "INDEX_DIR": tmp_path / "index",
                        "CORPUS_DIR": tmp_path / "corpus"})
+
+
+@pytest.fixture(scope="module")
+def releases_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """An app on the dated, multi-agency releases of tests/releases_corpus.py."""
+    from releases_corpus import build_app
+
+    app = build_app(tmp_path_factory)
+    yield app
+    app.extensions[EXTENSION].close()
+
+
+@pytest.fixture
+def rclient(releases_app: Flask) -> Iterator[FlaskClient]:
+    with releases_app.test_client() as c:
+        yield c

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import feedparser
-import pytest
 from bs4 import BeautifulSoup
-from flask import Flask
 from flask.testing import FlaskClient
 from releases_corpus import (
     BAIKONUR_2018,
@@ -19,7 +16,6 @@ from releases_corpus import (
     BAITEREK_2018,
     BAITEREK_2019,
     UNDATED,
-    build_app,
     write_corpus,
 )
 
@@ -27,17 +23,6 @@ from search.index import reindex
 from web import create_app
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture(scope="module")
-def releases_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    return build_app(tmp_path_factory)
-
-
-@pytest.fixture
-def rclient(releases_app: Flask) -> Iterator[FlaskClient]:
-    with releases_app.test_client() as c:
-        yield c
 
 
 def fetch(client: FlaskClient, **params) -> feedparser.FeedParserDict:

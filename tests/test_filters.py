@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import Flask
-from flask.testing import FlaskClient
 from releases_corpus import (
     BAIKONUR_2018,
     BAIKONUR_2018_HTML,
@@ -22,7 +19,6 @@ from releases_corpus import (
     TIE_STRONG,
     TIE_WEAK,
     UNDATED,
-    build_app,
 )
 
 from search.duplicates import is_copy, sketch
@@ -32,17 +28,6 @@ from search.query import QueryError, search
 
 SOYUZ_COPIES = {BAIKONUR_2018, BAIKONUR_2018_HTML, BAIKONUR_2018_REPOST}
 DOCS_BODY = DOCS[BAIKONUR_2018].split("\n\n", 2)[2]
-
-
-@pytest.fixture(scope="module")
-def releases_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    return build_app(tmp_path_factory)
-
-
-@pytest.fixture
-def rclient(releases_app: Flask) -> Iterator[FlaskClient]:
-    with releases_app.test_client() as c:
-        yield c
 
 
 def api(client, **params) -> dict:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from bs4 import BeautifulSoup
-from flask import Flask
 from flask.testing import FlaskClient
 from releases_corpus import (
     BAIKONUR_2018,
@@ -16,21 +13,9 @@ from releases_corpus import (
     BAITEREK_2019,
     DOCS,
     PROGRESS_2018,
-    build_app,
 )
 
 SOYUZ_COPIES = {BAIKONUR_2018, BAIKONUR_2018_HTML, BAIKONUR_2018_REPOST}
-
-
-@pytest.fixture(scope="module")
-def releases_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    return build_app(tmp_path_factory)
-
-
-@pytest.fixture
-def rclient(releases_app: Flask) -> Iterator[FlaskClient]:
-    with releases_app.test_client() as c:
-        yield c
 
 
 def related(client: FlaskClient, doc_id: str) -> dict:

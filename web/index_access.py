@@ -34,6 +34,11 @@ class IndexAccess:
                     self._handle = open_index(self.index_dir)
         return self._handle
 
+    def close(self) -> None:
+        """Close the handle's searchers (an app that is done with its index)."""
+        if self._handle is not None:
+            self._handle.close()
+
 
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = IndexAccess(app.config["INDEX_DIR"])
