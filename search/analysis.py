@@ -53,7 +53,6 @@ STOP_WORDS = frozenset(
     наш не него нее нет ни них но ну о об однако он она они оно от очень по под после при про
     раз с со так также такой там те тем то того тоже той только том тот ты у уже хотя чего чей
     чем что чтобы чье чья эта эти это этот я являться который сколько почему зачем откуда куда
-    ли каков чей
     a an and are as at be been but by for from has have he her his how i if in into is it its
     of on or she that the their them there they this to was we were what when where which who
     whom why will with you

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,11 +14,13 @@ from search.query import (
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
     QueryError,
+    _Compiler,
     get_document,
     highlight_document,
     parse_query,
     search,
 )
+from search.scoring import Scorer, flatten
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED_ID = "mdai-kz/baikonur-talks-baiterek.txt"
@@ -200,6 +203,42 @@ def test_exact_form_ranks_above_other_forms(searcher):
     assert found.index("baikonur-a.txt") < found.index("baikonur-b.txt")
     found = ids(searcher, "Байконур пуск")
     assert found.index("baikonur-b.txt") < found.index("baikonur-a.txt")
+
+
+def test_words_close_together_rank_first(tmp_path):
+    # the same words in both releases; only in one are «ракета» and «Ангара» side by side
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "near.txt").write_text(
+        "Испытания\n\nРакета «Ангара» ушла в полёт. Инженеры проверили телеметрию, "
+        "двигатели и связь после старта.", encoding="utf-8")
+    (corpus / "far.txt").write_text(
+        "Испытания\n\nРакета ушла в полёт. Инженеры проверили телеметрию, двигатели "
+        "«Ангара» и связь после старта.", encoding="utf-8")
+    reindex(corpus, tmp_path / "index")
+    with open_index(tmp_path / "index").searcher() as s:
+        assert [hit.id for hit in search(s, "ракета Ангара").hits] == ["near.txt", "far.txt"]
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ['"космического ракетного комплекса"', '"ракеты-носителя"', '"на космодроме"',
+     '"Союз МС-18"', 'title:"союз мс-18"'],
+)
+def test_phrase_scores_equal_whoosh_span_scores(searcher, phrase):
+    # phrases are scored from posting arrays, not Whoosh's span matcher: same numbers
+    scorer = Scorer(searcher)
+    found = False
+    for unit in _Compiler(searcher).top(parse_query(phrase)).units:
+        for clause, factor in flatten(unit):
+            fast = scorer.zeros()
+            scorer.add(fast, clause, factor)
+            ids, values = scorer.whoosh(clause)
+            slow = scorer.zeros()
+            slow[ids] += values * factor
+            assert np.allclose(fast, slow)
+            found = found or fast.any()
+    assert found
 
 
 def test_title_ranks_above_body(searcher):
