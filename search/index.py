@@ -36,6 +36,7 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from whoosh.multiproc import MpWriter, SubWriterTask
+from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
@@ -44,6 +45,7 @@ from .documents import Document, DocumentError, content_hash, load_document, sca
 from .duplicates import SKETCH_FIELD, sketch
 from .sources import fingerprint as sources_fingerprint
 from .sources import resolve as resolve_source
+from .storage import SharedFileStorage
 
 CURRENT = "CURRENT"
 LOCK = ".reindex.lock"
@@ -56,6 +58,10 @@ WRITER_LIMIT_MB = 128  # per writer process: bounds memory on big corpora
 # Segments are written as separate files (compound=False): a reader of a compound segment
 # copies each of its parts into memory, once per thread of the server.
 PARALLEL_FROM = 200  # documents to index before a second writer process pays off
+# Each incremental run writes a segment (a set of open files, one more pass per query); the
+# small ones are folded together at each commit. Whoosh copies ~50 documents/s when merging,
+# so only segments this small are: a few changed releases stay a quick reindex.
+SMALL_SEGMENT_DOCS = 50
 
 
 class IndexMissing(Exception):
@@ -450,10 +456,25 @@ def _build_generation(
         writer.cancel()
         ix.close()
         raise
-    writer.commit()
+    writer.commit(mergetype=_merge_small)
     ix.close()
     _check_generation(gen, len(manifest))
     _write_manifest(gen, manifest)
+
+
+def _merge_small(writer: SegmentWriter, segments: list) -> list:
+    """Whoosh merge policy: fold the small segments into the new one; return the segments
+    kept as they are. (Whoosh's own MERGE_SMALL lets every incremental run add a segment of
+    its own.) Documents deleted from big segments stay there until `reindex --full`."""
+    kept = []
+    for seg in segments:
+        if seg.doc_count_all() < SMALL_SEGMENT_DOCS:
+            reader = SegmentReader(writer.storage, writer.schema, seg)
+            writer.add_reader(reader)
+            reader.close()
+        else:
+            kept.append(seg)
+    return kept
 
 
 class _WriterTask(SubWriterTask):
@@ -564,6 +585,13 @@ def _link_generation(live: Path, gen: Path) -> None:
 # --- reading -----------------------------------------------------------------------------
 
 
+@dataclass(eq=False)
+class _Opened:
+    gen: Path
+    searcher: Searcher
+    users: int = 0  # requests reading it now
+
+
 def open_index(index_dir: Path) -> IndexHandle:
     """A handle on the index in `index_dir`; raises IndexMissing when none was built."""
     handle = IndexHandle(index_dir)
@@ -575,48 +603,69 @@ def open_index(index_dir: Path) -> IndexHandle:
 class IndexHandle:
     """Searchers on the live generation, for many threads, following each new reindex.
 
-    Every thread keeps one open searcher per generation; when CURRENT names a newer
-    generation, the next `searcher()` call opens it and closes the old one. `close()` (or
-    dropping the handle) closes them all.
+    All threads share one searcher per generation (search/storage.py makes that safe). When
+    CURRENT names a newer generation, the next `searcher()` call opens it; the older one is
+    closed as soon as the last request reading it is done. `close()` (or dropping the handle)
+    closes them all.
     """
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
-        self._local = threading.local()
-        self._open: set[Searcher] = set()  # every thread's, to close them all
         self._lock = threading.Lock()
+        self._live: _Opened | None = None
+        self._retired: list[_Opened] = []  # older generations still being read
 
     @contextmanager
     def searcher(self) -> Iterator[Searcher]:
+        opened = self._acquire()
+        try:
+            yield opened.searcher
+        finally:
+            self._release(opened)
+
+    def _acquire(self) -> _Opened:
         gen = current_generation(self.index_dir)
         if gen is None:
             raise IndexMissing(f"no index in {self.index_dir}: run reindex first")
-        cached = getattr(self._local, "cached", None)
-        if cached is None or cached[0] != gen:
-            if cached is not None:
-                self._local.cached = None
-                self._forget(cached[1])
-            if _load_manifest(gen) is None:  # built by another version: terms would not match
-                raise IndexMissing(
-                    f"the index in {self.index_dir} was built by another version: run reindex"
-                )
-            searcher = whoosh_index.open_dir(gen).searcher()
-            with self._lock:
-                self._open.add(searcher)
-            self._local.cached = cached = (gen, searcher)
-        yield cached[1]
-
-    def _forget(self, searcher: Searcher) -> None:
         with self._lock:
-            self._open.discard(searcher)
-        searcher.close()
+            live = self._live
+            # a reader that saw an older CURRENT than another thread keeps the newer searcher
+            if live is None or (gen != live.gen and gen.name > live.gen.name):
+                live = self._open(gen)
+            live.users += 1
+            return live
+
+    def _open(self, gen: Path) -> _Opened:
+        if _load_manifest(gen) is None:  # built by another version: terms would not match
+            raise IndexMissing(
+                f"the index in {self.index_dir} was built by another version: run reindex"
+            )
+        opened = _Opened(gen, SharedFileStorage(gen).open_index().searcher())
+        if self._live is not None:
+            self._retired.append(self._live)
+        self._live = opened
+        self._close_unused()
+        return opened
+
+    def _release(self, opened: _Opened) -> None:
+        with self._lock:
+            opened.users -= 1
+            self._close_unused()
+
+    def _close_unused(self) -> None:
+        for old in [o for o in self._retired if o.users == 0]:
+            self._retired.remove(old)
+            old.searcher.close()
 
     def close(self) -> None:
-        """Close every thread's searcher (their files stay open until then)."""
+        """Close the searchers (their files stay open until then)."""
         with self._lock:
-            searchers, self._open = list(self._open), set()
-        for searcher in searchers:
-            searcher.close()
+            opened, self._retired = self._retired, []
+            if self._live is not None:
+                opened.append(self._live)
+                self._live = None
+        for o in opened:
+            o.searcher.close()
 
     def __del__(self) -> None:
         self.close()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 
@@ -27,7 +26,7 @@ from whoosh.searching import Searcher
 
 from .analysis import STOP_WORDS, lemmas, stem, word_parts, words
 from .highlight import Highlighter
-from .scoring import Scorer, Scores, column_values, flatten
+from .scoring import Scorer, Scores, column_codes, column_values, flatten, has_term
 
 MAX_QUERY_CHARS = 1000
 MAX_NESTING = 8  # brackets deeper than this are ignored
@@ -278,7 +277,7 @@ class _Compiler:
         self.reader = searcher.reader()
 
     def _has(self, fieldname: str, text: str) -> bool:
-        return (fieldname, text) in self.reader
+        return has_term(self.searcher, fieldname, text)
 
     def top(self, group: Group) -> Compiled:
         compiled = Compiled([], [], self.excluded(group))
@@ -674,11 +673,13 @@ def _facet_counts(
     searcher: Searcher, facets: dict[str, sorting.FieldFacet], docnums: Iterable[int]
 ) -> dict[str, dict]:
     """{facet name: {value: number of documents}} over the matching documents."""
-    docnums = docnums.tolist() if isinstance(docnums, np.ndarray) else list(docnums)
+    docnums = np.asarray(docnums if isinstance(docnums, np.ndarray) else list(docnums),
+                         dtype=np.int64)
     counts = {}
     for name, facet in facets.items():
-        values = column_values(searcher, facet.fieldname)
-        counts[name] = dict(Counter(values[d] for d in docnums))
+        codes, labels = column_codes(searcher, facet.fieldname)
+        per_code = np.bincount(codes[docnums], minlength=len(labels))
+        counts[name] = {labels[i]: int(per_code[i]) for i in np.flatnonzero(per_code)}
     return counts
 
 

@@ -99,9 +99,9 @@ class Scorer:
     def doc_ids(self, fieldname: str, text: str) -> np.ndarray:
         """Document numbers holding a term, over all segments."""
         found = [
-            _postings(leaf.reader(), fieldname, text)[0] + offset
+            postings[0] + offset
             for leaf, offset in self.leaves
-            if (fieldname, text) in leaf.reader()
+            if (postings := _postings(leaf.reader(), fieldname, text)) is not None
         ]
         return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
@@ -112,10 +112,10 @@ class Scorer:
         scorable = searcher.schema[fieldname].scorable
         weight = (searcher.idf(fieldname, text) if scorable else 1.0) * factor
         for leaf, offset in self.leaves:
-            reader = leaf.reader()
-            if (fieldname, text) not in reader:
+            postings = _postings(leaf.reader(), fieldname, text)
+            if postings is None:
                 continue
-            ids, tfs = _postings(reader, fieldname, text)
+            ids, tfs = postings
             if not scorable:
                 scores[ids + offset] += weight
                 continue
@@ -143,9 +143,10 @@ class Scorer:
         found: dict[int, list[int]] = {}
         for leaf, offset in self.leaves:
             reader = leaf.reader()
-            if (fieldname, text) not in reader:
+            postings = _postings(reader, fieldname, text, deletions=False)
+            if postings is None:
                 continue
-            ids, _ = _postings(reader, fieldname, text, deletions=False)
+            ids = postings[0]
             local = np.array(docnums, dtype=np.int64) - offset
             where = np.searchsorted(ids, local)
             hits = [(int(i), d + offset) for i, d in zip(where, local.tolist(), strict=True)
@@ -171,25 +172,46 @@ def _phrase_slots(query: wq.Query) -> list[list[wq.Term]] | None:
     return slots
 
 
+def has_term(searcher: Searcher, fieldname: str, text: str) -> bool:
+    """Whether a live document holds the term (its postings are then cached for scoring)."""
+    return any(_postings(leaf.reader(), fieldname, text) is not None
+               for leaf, _ in searcher.leaf_searchers())
+
+
 def _postings(
     reader, fieldname: str, text: str, deletions: bool = True
-) -> tuple[np.ndarray, np.ndarray]:
-    """Document numbers and term frequencies of a term in one segment, without deletions.
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Document numbers and term frequencies of a term in one segment, without the deleted
+    documents unless `deletions` is False; None when no document holds it.
 
     Whoosh stores a block's positions together with its document numbers, so reading a
-    frequent word's postings means unpickling all its positions. Segment files never
-    change, so the arrays of recently used terms are kept, shared by all threads."""
-    key = (reader.segment().segid, fieldname, text)
+    frequent word's postings means unpickling all its positions, and finding a term takes
+    a few reads of its hash table. Segment files never change and a segment's deletions
+    only grow, so the arrays (or their absence) of recently used terms are kept, keyed by
+    the number of deletions, and shared by all threads and generations."""
+    deleted = _deleted(reader) if deletions else None
+    key = (reader.segment().segid, -1 if deleted is None else len(deleted), fieldname, text)
     found = _cache.get(key)
     if found is None:
-        found = _read_postings(reader, fieldname, text)
+        if deleted is not None:
+            raw = _postings(reader, fieldname, text, deletions=False)
+            keep = None if raw is None else ~np.isin(raw[0], deleted, assume_unique=True)
+            found = _ABSENT if keep is None or not keep.any() else (raw[0][keep], raw[1][keep])
+        elif (fieldname, text) in reader:
+            found = _read_postings(reader, fieldname, text)
+        else:
+            found = _ABSENT
         _cache.put(key, found)
-    ids, tfs = found
-    deleted = reader.deleted_docs_set if deletions and reader.has_deletions() else None
-    if deleted:
-        keep = ~np.isin(ids, np.fromiter(deleted, dtype=np.int64))
-        ids, tfs = ids[keep], tfs[keep]
-    return ids, tfs
+    return None if found is _ABSENT else found
+
+
+def _deleted(reader) -> np.ndarray | None:
+    """The segment's deleted document numbers, None when there are none."""
+    cache = reader.__dict__
+    if "_orbita_deleted" not in cache:
+        deleted = reader.deleted_docs_set if reader.has_deletions() else ()
+        cache["_orbita_deleted"] = np.array(sorted(deleted), dtype=np.int64) if deleted else None
+    return cache["_orbita_deleted"]
 
 
 class _PostingsCache:
@@ -213,13 +235,15 @@ class _PostingsCache:
             if key in self.items:
                 return
             self.items[key] = value
-            self.size += len(value[0])
+            self.size += _ENTRY_COST + len(value[0])
             while self.size > self.limit and len(self.items) > 1:
                 _, (ids, _tfs) = self.items.popitem(last=False)
-                self.size -= len(ids)
+                self.size -= _ENTRY_COST + len(ids)
 
 
 CACHED_POSTINGS = 4_000_000  # about 64 MB of arrays
+_ENTRY_COST = 32  # an entry's own memory, in postings (absent terms cost this alone)
+_ABSENT = (np.zeros(0, dtype=np.int64), np.zeros(0))  # the term is in no live document
 _cache = _PostingsCache(CACHED_POSTINGS)
 
 
@@ -295,3 +319,18 @@ def column_values(searcher: Searcher, fieldname: str) -> list:
     if values is None:
         values = cache[fieldname] = list(reader.column_reader(fieldname, translate=True))
     return values
+
+
+def column_codes(searcher: Searcher, fieldname: str) -> tuple[np.ndarray, list]:
+    """A sortable field as numbers: each document's index into the list of distinct values
+    (facets count a query's documents with one `bincount`)."""
+    reader = searcher.reader()
+    cache = reader.__dict__.setdefault("_orbita_codes", {})
+    found = cache.get(fieldname)
+    if found is None:
+        values = column_values(searcher, fieldname)
+        labels = list(dict.fromkeys(values))
+        number = {value: i for i, value in enumerate(labels)}
+        codes = np.fromiter((number[v] for v in values), dtype=np.int32, count=len(values))
+        found = cache[fieldname] = (codes, labels)
+    return found

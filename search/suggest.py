@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import heapq
 import re
-import threading
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
-from pathlib import Path
 
-from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from .analysis import STOP_WORDS, normalize_word, words
-from .index import IndexHandle, IndexMissing
-from .vocabulary import PerIndexCache, index_key, vocabulary_for
+from .index import IndexHandle
+from .vocabulary import PerIndexCache, vocabulary_for
 
 LIMIT = 10
 MAX_PREFIX_CHARS = 100
@@ -108,7 +105,7 @@ class Suggester:
 def build_suggester(searcher: Searcher) -> Suggester:
     """Read what completions are made of from the index."""
     items: list[tuple[str, str, float]] = []
-    vocab = vocabulary_for(searcher)
+    vocab = vocabulary_for(searcher, exact=True)
     for word, n in vocab.df.items():
         if n >= MIN_WORD_DOCS and len(word) > 1 and word not in STOP_WORDS and _wordlike(word):
             items.append((word, word, float(n)))
@@ -146,64 +143,33 @@ def _wordlike(word: str) -> bool:
     return any(c.isalpha() for c in word) and not word[:1].isdigit()
 
 
-_suggesters = PerIndexCache(size=2)
-_building: set[str] = set()
-_building_lock = threading.Lock()
+_suggesters: PerIndexCache[Suggester] = PerIndexCache(build_suggester, "suggester")
 
 
-def suggestions(
-    searcher: Searcher, text: str, *, limit: int = LIMIT, generation: str | None = None
-) -> list[str]:
-    """Completions of `text` for the index this searcher reads.
+def suggester_for(searcher: Searcher, *, exact: bool = False) -> Suggester:
+    """The completions of the index this searcher reads (see :class:`PerIndexCache`)."""
+    return _suggesters.get(searcher, exact=exact)
 
-    :param generation: the index generation's folder (index dir + ``IndexHandle.generation()``),
-        the cache key; without it the searcher's segments identify the index.
-    """
-    key = generation or index_key(searcher)
-    suggester = _suggesters.get(key, lambda: build_suggester(searcher))
-    return suggester.complete(text, max(1, min(limit, LIMIT)))
+
+def suggestions(searcher: Searcher, text: str, *, limit: int = LIMIT) -> list[str]:
+    """Completions of `text` for the index this searcher reads."""
+    return suggester_for(searcher).complete(text, max(1, min(limit, LIMIT)))
 
 
 def suggestions_for(handle: IndexHandle, text: str, *, limit: int = LIMIT,
                     wait: bool = False) -> list[str]:
-    """Completions from the live generation of an index, for a keystroke: without `wait`,
-    the first call of a generation starts building in the background and returns nothing
-    rather than keep the person waiting."""
-    name = handle.generation()
-    if name is None:
-        raise IndexMissing(f"no index in {handle.index_dir}: run reindex first")
-    # generation names repeat across index folders: the folder itself is the key
-    generation = str(Path(handle.index_dir).resolve() / name)
-    if not wait and _suggesters.peek(generation) is None:
-        building = _build_in_background(Path(generation))
-        if building is not None:
-            building.join(FIRST_WAIT_SECONDS)  # a small index is ready at once
-        if _suggesters.peek(generation) is None:
-            return []
+    """Completions for a keystroke. Without `wait`, the first call on an index starts building
+    in the background and returns nothing rather than keep the person waiting, and after a
+    reindex the previous generation's completions answer until the new ones are built; with
+    `wait`, the live generation's own."""
     with handle.searcher() as searcher:
-        return suggestions(searcher, text, limit=limit, generation=generation)
+        if wait:
+            suggester = suggester_for(searcher, exact=True)
+        else:
+            suggester = _suggesters.get_soon(searcher, FIRST_WAIT_SECONDS)
+        return suggester.complete(text, max(1, min(limit, LIMIT))) if suggester else []
 
 
-def _build_in_background(folder: Path) -> threading.Thread | None:
-    generation = str(folder)
-    with _building_lock:
-        if generation in _building:
-            return None
-        _building.add(generation)
-
-    def build() -> None:
-        try:
-            with whoosh_index.open_dir(folder).searcher() as searcher:
-                _suggesters.get(generation, lambda: build_suggester(searcher))
-        except Exception:  # the generation vanished meanwhile: the next keystroke retries
-            pass
-        finally:
-            with _building_lock:
-                _building.discard(generation)
-
-    thread = threading.Thread(target=build, name=f"suggest-{folder.name}", daemon=True)
-    thread.start()
-    return thread
-
-
-__all__ = ["Suggester", "build_suggester", "key_of", "suggestions", "suggestions_for"]
+__all__ = [
+    "Suggester", "build_suggester", "key_of", "suggester_for", "suggestions", "suggestions_for",
+]

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
 from .analysis import STOP_WORDS, WORD_RE, lemmas, morph, normalize_word
+from .index import IndexHandle, IndexMissing
 from .layout import script_of, switch_layout
 from .query import (
     MAX_QUERY_WORDS,
@@ -40,10 +42,11 @@ from .query import (
     search,
 )
 from .spelling import SkeletonIndex, Suggestion, suggest
+from .suggest import suggester_for
 from .synonyms import Synonyms
 from .synonyms import load as load_synonyms
 from .translit import to_cyrillic, to_latin
-from .vocabulary import PerIndexCache, Vocabulary, index_key, vocabulary_for
+from .vocabulary import PerIndexCache, Vocabulary, vocabulary_for
 
 # A synonym's or another spelling's documents rank below those with the words as typed: each
 # alternative weighs this much of the typed words' weight (a rarer alternative's higher IDF,
@@ -114,16 +117,9 @@ class Plan:
 class Understanding:
     """What one index generation needs for corrections: its vocabulary and spelling index."""
 
-    def __init__(self, searcher: Searcher, vocab: Vocabulary) -> None:
+    def __init__(self, vocab: Vocabulary) -> None:
         self.vocab = vocab
-        self._skeletons: SkeletonIndex | None = None
-        self._searcher = searcher
-
-    @property
-    def skeletons(self) -> SkeletonIndex:
-        if self._skeletons is None:  # built on the first misspelling only
-            self._skeletons = SkeletonIndex(self.vocab)
-        return self._skeletons
+        self.skeletons = SkeletonIndex(vocab)
 
     def frequency(self, word: str, searcher: Searcher) -> int:
         """Documents holding the word (by form, else by lemma); function words and codes
@@ -169,13 +165,14 @@ def _name_like(word: str) -> bool:
     return any(_NAME_TAGS & p.tag.grammemes for p in m.parse(word))
 
 
-_understandings = PerIndexCache()
+_understandings: PerIndexCache[Understanding] = PerIndexCache(
+    lambda searcher: Understanding(vocabulary_for(searcher, exact=True)), "understanding"
+)
 
 
-def understanding_for(searcher: Searcher) -> Understanding:
-    return _understandings.get(
-        index_key(searcher), lambda: Understanding(searcher, vocabulary_for(searcher))
-    )
+def understanding_for(searcher: Searcher, *, exact: bool = False) -> Understanding:
+    """What corrections need for the index this searcher reads (see :class:`PerIndexCache`)."""
+    return _understandings.get(searcher, exact=exact)
 
 
 # --- corrections -------------------------------------------------------------------------
@@ -489,6 +486,21 @@ def _answer(result: SearchResult, typed: str, correction: Correction) -> SearchR
     return result
 
 
+def warm_up(index_dir: Path) -> None:
+    """Build what corrections and completions need for the live generation of an index, so
+    that the first requests of a server do not wait seconds for it. Nothing to do without an
+    index."""
+    handle = IndexHandle(Path(index_dir))
+    try:
+        with handle.searcher() as searcher:
+            understanding_for(searcher, exact=True)
+            suggester_for(searcher, exact=True)
+    except IndexMissing:
+        pass
+    finally:
+        handle.close()
+
+
 __all__ = [
     "Correction",
     "Plan",
@@ -497,4 +509,5 @@ __all__ = [
     "plan_corrections",
     "understanding_for",
     "understood_search",
+    "warm_up",
 ]

@@ -3,7 +3,7 @@ frequency. Corrections (layout, spelling, transliteration) and autocomplete are 
 against it, so they only ever propose words that some document holds.
 
 Reading ~300,000 terms takes about a second, so one vocabulary is built per index
-generation and shared by all threads (:func:`vocabulary_for`).
+generation and shared by all threads (:func:`vocabulary_for`, :class:`PerIndexCache`).
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ from __future__ import annotations
 import struct
 import threading
 from bisect import bisect_left
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any, Generic, TypeVar
 
+from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 FIELD = "exact"
@@ -102,49 +103,105 @@ def index_key(searcher: Searcher) -> tuple:
     return tuple(ids)
 
 
-class PerIndexCache:
-    """Values built once per index generation and kept for the few latest ones."""
+class PerIndexCache(Generic[T]):
+    """Values built from an index generation, kept for the newest generation of each index.
 
-    def __init__(self, size: int = 3) -> None:
-        self.size = size
-        self._values: OrderedDict[Any, Any] = OrderedDict()
+    After a reindex the previous generation's value goes on answering while the new one is
+    built in a background thread; it then replaces the old one. So no request waits seconds
+    for a rebuild, and memory holds one value per index rather than one per generation.
+    Indexes outside a generation folder (a bare Whoosh folder) are built in the request.
+    """
+
+    def __init__(self, build: Callable[[Searcher], T], name: str) -> None:
+        self._build = build
+        self.name = name
+        self._latest: dict[str, tuple[Any, T]] = {}  # index -> (version, value)
         self._lock = threading.Lock()
-        self._building: dict[Any, threading.Lock] = {}
+        self._building: dict[tuple, threading.Lock] = {}
+        self._background: dict[tuple, threading.Thread] = {}
 
-    def get(self, key: Any, build: Callable[[], T]) -> T:
+    def get(self, searcher: Searcher, *, exact: bool = False) -> T:
+        """The value for the index this searcher reads.
+
+        :param exact: built from this very generation (waiting for it if need be), never an
+            older or newer one's.
+        """
+        place, version, folder = _whereabouts(searcher)
+        found = self._latest.get(place)
+        if found is not None and found[0] == version:
+            return found[1]
+        if found is not None and folder is not None and not exact:
+            if version > found[0]:
+                self._refresh(place, version, folder)
+            return found[1]
+        return self._build_now(place, version, folder, searcher)
+
+    def get_soon(self, searcher: Searcher, wait: float) -> T | None:
+        """Like :meth:`get`, but a first build happens in the background: waits up to `wait`
+        seconds for it, then gives up with None (a keystroke is not kept waiting)."""
+        place, version, folder = _whereabouts(searcher)
+        if folder is None or place in self._latest:
+            return self.get(searcher)
+        self._refresh(place, version, folder).join(wait)
+        found = self._latest.get(place)
+        return found[1] if found is not None else None
+
+    def _build_now(self, place: str, version: Any, folder: Path | None, searcher: Searcher) -> T:
+        key = (place, version)
         with self._lock:
-            if key in self._values:
-                self._values.move_to_end(key)
-                return self._values[key]
             lock = self._building.setdefault(key, threading.Lock())
         with lock:  # one thread builds, the others wait for it
+            found = self._latest.get(place)
+            if found is not None and found[0] == version:
+                return found[1]
+            value = self._build(searcher)
             with self._lock:
-                if key in self._values:
-                    return self._values[key]
-            value = build()
-            with self._lock:
-                self._values[key] = value
-                while len(self._values) > self.size:
-                    self._values.popitem(last=False)
+                found = self._latest.get(place)
+                if found is None or folder is None or version > found[0]:
+                    self._latest[place] = (version, value)
                 self._building.pop(key, None)
             return value
 
-    def peek(self, key: Any) -> Any | None:
-        """The value if it was built already, else None (never builds)."""
+    def _refresh(self, place: str, version: Any, folder: Path) -> threading.Thread:
+        key = (place, version)
         with self._lock:
-            return self._values.get(key)
+            thread = self._background.get(key)
+            if thread is not None:
+                return thread
 
-    def clear(self) -> None:
-        with self._lock:
-            self._values.clear()
+            def build() -> None:
+                try:
+                    with whoosh_index.open_dir(folder).searcher() as searcher:
+                        self._build_now(place, version, folder, searcher)
+                except Exception:  # the generation vanished meanwhile: a later request retries
+                    pass
+                finally:
+                    with self._lock:
+                        self._background.pop(key, None)
+
+            thread = threading.Thread(target=build, name=f"{self.name}-{version}", daemon=True)
+            self._background[key] = thread
+        thread.start()
+        return thread
 
 
-_vocabularies = PerIndexCache()
+def _whereabouts(searcher: Searcher) -> tuple[str, Any, Path | None]:
+    """(index, version, generation folder) of what a searcher reads. Generations of one index
+    folder are ordered by name; any other index is told apart by its segments."""
+    storage = getattr(getattr(searcher, "_ix", None), "storage", None)
+    folder = getattr(storage, "folder", None)
+    if folder is not None and Path(folder).name.startswith("gen-"):
+        gen = Path(folder).resolve()
+        return str(gen.parent), gen.name, gen
+    return str(folder) if folder is not None else "memory", index_key(searcher), None
 
 
-def vocabulary_for(searcher: Searcher) -> Vocabulary:
-    """The vocabulary of the index this searcher reads, built on first use."""
-    return _vocabularies.get(index_key(searcher), lambda: read_vocabulary(searcher))
+_vocabularies: PerIndexCache[Vocabulary] = PerIndexCache(read_vocabulary, "vocabulary")
+
+
+def vocabulary_for(searcher: Searcher, *, exact: bool = False) -> Vocabulary:
+    """The vocabulary of the index this searcher reads (see :class:`PerIndexCache`)."""
+    return _vocabularies.get(searcher, exact=exact)
 
 
 __all__ = ["PerIndexCache", "Vocabulary", "index_key", "read_vocabulary", "vocabulary_for"]

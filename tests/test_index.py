@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
 
 from search import index as index_module
 from search.documents import load_document
@@ -21,6 +25,7 @@ from search.index import (
     reindex,
 )
 from search.query import search
+from search.storage import SharedFile
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED = REPO_ROOT / "corpus" / "mdai-kz" / "baikonur-talks-baiterek.txt"
@@ -268,6 +273,89 @@ def test_readers_follow_a_new_generation_without_reopening(corpus, tmp_path):
     with handle.searcher() as searcher:
         assert search(searcher, "луноход").total == 1
     assert handle.doc_count() == 2
+
+
+def segment_sizes(index_dir: Path) -> list[int]:
+    ix = whoosh_index.open_dir(current_generation(index_dir))
+    try:
+        return sorted(seg.doc_count() for seg in ix._segments())
+    finally:
+        ix.close()
+
+
+def test_incremental_runs_fold_their_small_segments_together(corpus, tmp_path, monkeypatch):
+    index_dir = tmp_path / "index"
+    reindex(corpus, index_dir)
+    for n in range(1, 5):
+        write(corpus / f"progress-{n}.txt",
+              f"Прогресс МС-{n}\n\nГрузовой корабль «Прогресс МС-{n}» пристыковался к МКС.")
+        reindex(corpus, index_dir)
+    write(corpus / "progress-1.txt", "Прогресс МС-1\n\nКорабль «Прогресс МС-1» отстыковался.")
+    reindex(corpus, index_dir)
+    assert segment_sizes(index_dir) == [5]  # one segment, the replaced version dropped
+    assert ids(index_dir, "отстыковался") == ["progress-1.txt"]
+    assert sorted(ids(index_dir, "пристыковался")) == [f"progress-{n}.txt" for n in (2, 3, 4)]
+
+    monkeypatch.setattr(index_module, "SMALL_SEGMENT_DOCS", 3)  # now that one is big
+    write(corpus / "soyuz.txt", "Союз МС-26\n\nКорабль «Союз МС-26» пристыковался к МКС.")
+    reindex(corpus, index_dir)
+    assert segment_sizes(index_dir) == [1, 5]  # a big segment is not rewritten
+    assert len(ids(index_dir, "пристыковался")) == 4
+
+
+def test_one_searcher_serves_every_thread_and_the_old_one_closes_when_done(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    reindex(corpus, index_dir)
+    handle = open_index(index_dir)
+    with ExitStack() as request:  # a request that began before the reindex below
+        old = request.enter_context(handle.searcher())
+        expected = [h.id for h in search(old, "космодром Байконур").hits]
+        seen: set[int] = set()
+        failures: list[BaseException] = []
+
+        def work() -> None:
+            try:
+                for _ in range(20):
+                    with handle.searcher() as s:
+                        seen.add(id(s))
+                        assert [h.id for h in search(s, "космодром Байконур").hits] == expected
+            except BaseException as e:  # reported below
+                failures.append(e)
+
+        threads = [threading.Thread(target=work) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not failures and seen == {id(old)}  # one searcher for every thread
+
+        write(corpus / "lunokhod.txt", "Луноход-1\n\nЛуноход проехал десять километров.")
+        reindex(corpus, index_dir)
+        with handle.searcher() as new:
+            assert new is not old and search(new, "луноход").total == 1
+        assert search(old, "луноход").total == 0  # the old request finishes on its generation
+        assert not old.is_closed
+    assert old.is_closed  # closed as soon as its last request is done
+
+
+def test_shared_file_keeps_a_read_position_per_thread(tmp_path):
+    path = write(tmp_path / "f.bin", "первая строка\nвторая строка\nконец")
+    f = SharedFile(str(path))
+    f.seek(len("первая строка\n".encode()))
+    positions: dict[str, tuple[bytes, int]] = {}
+
+    def other() -> None:  # starts at 0 whatever the main thread did
+        positions["other"] = (f.readline(), f.tell())
+
+    t = threading.Thread(target=other)
+    t.start()
+    t.join()
+    assert positions["other"] == ("первая строка\n".encode(), len("первая строка\n".encode()))
+    assert f.readline().decode() == "вторая строка\n"
+    f.seek(-len("конец".encode()), io.SEEK_END)
+    assert f.read().decode() == "конец" and f.read() == b""
+    f.close()
+    assert f.closed
 
 
 def test_index_of_another_format_asks_for_a_reindex(corpus, tmp_path, monkeypatch):

@@ -3,6 +3,7 @@ abbreviations, autocomplete. On the small hand-made corpus of understand_corpus.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -341,6 +342,24 @@ def test_suggestions_follow_a_reindex(tmp_path):
     write_corpus(tmp_path / "corpus", {"b.txt": "Космодром готов\n\nКосмодром готов к пуску.\n"})
     reindex(tmp_path / "corpus", tmp_path / "index")
     assert "Космодром готов" in suggestions_for(handle, "косм", wait=True)
+
+
+def test_after_a_reindex_keystrokes_get_the_old_completions_until_the_new_are_built(tmp_path):
+    write_corpus(tmp_path / "corpus", {"a.txt": "Космонавты вернулись\n\nКосмонавты дома.\n"})
+    reindex(tmp_path / "corpus", tmp_path / "index", full=True)
+    handle = open_index(tmp_path / "index")
+    deadline = time.monotonic() + 30
+    while not suggestions_for(handle, "косм"):  # the first build runs in the background
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    write_corpus(tmp_path / "corpus", {"b.txt": "Космодром готов\n\nКосмодром готов к пуску.\n"})
+    reindex(tmp_path / "corpus", tmp_path / "index")
+    seen = suggestions_for(handle, "косм")
+    assert "Космонавты вернулись" in seen  # never nothing while the new ones are built
+    while "Космодром готов" not in seen:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+        seen = suggestions_for(handle, "косм")
 
 
 def test_suggester_ranks_by_weight_and_answers_big_ranges_from_precomputed_picks():

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import threading
 from collections.abc import Sequence
+
+from flask import Flask
+
+from search.understand import warm_up
 
 from . import create_app
 
@@ -58,6 +63,16 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     from waitress import serve
 
+    # corrections and completions are ready before the first visitor needs them
+    threading.Thread(target=_warm_up, args=(app,), name="warm-up", daemon=True).start()
+
     print(f"Orbita: http://{args.host}:{args.port}/ (index: {app.config['INDEX_DIR']})",
           flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads, ident=SERVER_NAME)
+
+
+def _warm_up(app: Flask) -> None:
+    try:
+        warm_up(app.config["INDEX_DIR"])
+    except Exception:  # the first request builds it instead, and reports what is wrong
+        app.logger.exception("warming up the index failed")
