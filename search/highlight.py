@@ -11,12 +11,14 @@ expression finds the words that start like a query term, and only those are anal
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from html import escape
 
 from .analysis import INVISIBLE, WORD_RE, lemmas, normalize_word, stem, word_parts
 
 FRAGMENTS = 3
 FRAGMENT_CHARS = 200
+SNIPPET_SCAN_CHARS = 12_000  # long articles: look for fragments in their first part
 _LOOKAHEAD = 4  # characters of a term that a candidate word must start with
 _SENTENCE_END = re.compile(r"[.!?…]\s+|\n")
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
@@ -112,18 +114,25 @@ class Highlighter:
 
     def snippet(self, text: str, fragments: int = FRAGMENTS, size: int = FRAGMENT_CHARS) -> str:
         """Up to `fragments` pieces of about `size` characters around the matches, cut at
-        word boundaries, preferring sentence starts, joined by « … »."""
-        found = self.spans(text)
+        word boundaries, preferring sentence starts, joined by « … ». Fragments come from
+        the first SNIPPET_SCAN_CHARS characters when the words are found there (a release
+        says what matters first), else from anywhere."""
+        found = self.spans(text[:SNIPPET_SCAN_CHARS])
+        if not found and len(text) > SNIPPET_SCAN_CHARS:
+            found = self.spans(text)
         if not found:
             end = _word_end(text, min(len(text), size))
             return escape(text[:end].strip()) + (" …" if end < len(text) else "")
+        starts = [s for s, _ in found]
+        ends = [e for _, e in found]
+        words = [normalize_word(text[s:e]) for s, e in found]
         windows = []
-        for start, _ in found:
+        for start in starts:
             w_start = _fragment_start(text, start, size)
             w_end = _word_end(text, min(len(text), w_start + size))
-            inside = [(s, e) for s, e in found if s >= w_start and e <= w_end]
-            distinct = len({normalize_word(text[s:e]) for s, e in inside})
-            windows.append((distinct, len(inside), -w_start, w_start, w_end))
+            # the matches inside the window: spans are sorted and do not overlap
+            lo, hi = bisect_left(starts, w_start), bisect_right(ends, w_end)
+            windows.append((len(set(words[lo:hi])), hi - lo, -w_start, w_start, w_end))
         windows.sort(reverse=True)
         chosen: list[tuple[int, int]] = []
         for *_, w_start, w_end in windows:

@@ -47,7 +47,7 @@ STEM_BOOST = 0.5
 PART_BOOST = 0.5
 PROXIMITY_BOOST = 0.25
 PROXIMITY_SLOP = 4
-PROXIMITY_DEPTH = 40
+PROXIMITY_DEPTH = 20
 COVERAGE_WEIGHT = 0.5  # documents missing half the words lose a quarter of their score
 
 _FIELD_BOOST = {"title": TITLE_BOOST, "body": 1.0}

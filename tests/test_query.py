@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from search.highlight import Highlighter
 from search.index import open_index, reindex
 from search.query import (
     MAX_PER_PAGE,
@@ -280,6 +281,18 @@ def test_snippet_is_short_and_in_fragments(searcher):
     text = snippet.replace("<mark>", "").replace("</mark>", "")
     assert len(text) < 3 * 230
     assert text.count("…") >= 1
+
+
+def test_snippet_of_a_long_article_finds_words_far_down():
+    filler = "Пресс-служба сообщила подробности программы полётов на следующий год. " * 400
+    highlighter = Highlighter()
+    highlighter.add_word("луноход")
+    far = filler + "Луноход «Луна-25» прошёл испытания."
+    assert len(filler) > 20_000
+    assert "<mark>Луноход</mark> «Луна-25»" in highlighter.snippet(far)
+    # found near the start, the fragment comes from there
+    near = "Луноход готов. " + far
+    assert highlighter.snippet(near).startswith("<mark>Луноход</mark> готов.")
 
 
 def test_text_is_escaped_and_only_mark_tags_remain(searcher):
