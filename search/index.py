@@ -43,6 +43,7 @@ from whoosh.writing import SegmentWriter
 from .analysis import exact_analyzer, lemma_analyzer, morph
 from .documents import Document, DocumentError, content_hash, load_document, scan_corpus
 from .duplicates import SKETCH_FIELD, sketch
+from .memory import release_memory
 from .sources import fingerprint as sources_fingerprint
 from .sources import resolve as resolve_source
 from .storage import SharedFileStorage
@@ -633,7 +634,9 @@ class IndexHandle:
             if live is None or (gen != live.gen and gen.name > live.gen.name):
                 live = self._open(gen)
             live.users += 1
-            return live
+            unused = self._unused()
+        self._close(unused)
+        return live
 
     def _open(self, gen: Path) -> _Opened:
         if _load_manifest(gen) is None:  # built by another version: terms would not match
@@ -644,18 +647,27 @@ class IndexHandle:
         if self._live is not None:
             self._retired.append(self._live)
         self._live = opened
-        self._close_unused()
         return opened
 
     def _release(self, opened: _Opened) -> None:
         with self._lock:
             opened.users -= 1
-            self._close_unused()
+            unused = self._unused()
+        self._close(unused)
 
-    def _close_unused(self) -> None:
-        for old in [o for o in self._retired if o.users == 0]:
+    def _unused(self) -> list[_Opened]:
+        """Older generations no request reads any more (taken out of the list)."""
+        unused = [o for o in self._retired if o.users == 0]
+        for old in unused:
             self._retired.remove(old)
+        return unused
+
+    @staticmethod
+    def _close(unused: list[_Opened]) -> None:
+        for old in unused:
             old.searcher.close()
+        if unused:
+            release_memory()  # their field lengths, norms and columns
 
     def close(self) -> None:
         """Close the searchers (their files stay open until then)."""

@@ -10,9 +10,11 @@ by how much of the typed ending they keep, so the typed inflection survives.
 from __future__ import annotations
 
 import math
+from array import array
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from .vocabulary import Vocabulary
+from .vocabulary import Strings, Vocabulary
 
 CYRILLIC = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
 LATIN = "abcdefghijklmnopqrstuvwxyz"
@@ -62,14 +64,19 @@ class SkeletonIndex:
     """Vocabulary forms grouped by skeleton, built once per vocabulary."""
 
     def __init__(self, vocab: Vocabulary) -> None:
-        groups: dict[str, list[str]] = {}
-        for word, n in vocab.df.items():
-            if len(word) >= MIN_CHARS and word.isalpha() and n > 0:
-                groups.setdefault(skeleton(word), []).append(word)
-        self.groups = groups
+        pairs = sorted(
+            (skeleton(word), i)
+            for i, (word, n) in enumerate(vocab.items())
+            if len(word) >= MIN_CHARS and word.isalpha() and n > 0
+        )
+        self._keys = Strings(key for key, _ in pairs)  # sorted: a skeleton's forms are a range
+        self._forms = array("q", (i for _, i in pairs))
+        self._words = vocab.words
 
     def get(self, key: str) -> list[str]:
-        return self.groups.get(key, [])
+        lo = bisect_left(self._keys, key)
+        hi = bisect_right(self._keys, key, lo)
+        return [self._words[self._forms[j]] for j in range(lo, hi)]
 
 
 def _substitution_cost(a: str, b: str) -> float:

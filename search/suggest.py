@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
@@ -18,7 +19,7 @@ from whoosh.searching import Searcher
 
 from .analysis import STOP_WORDS, normalize_word, words
 from .index import IndexHandle
-from .vocabulary import PerIndexCache, vocabulary_for
+from .vocabulary import PerIndexCache, Strings, vocabulary_for
 
 LIMIT = 10
 MAX_PREFIX_CHARS = 100
@@ -52,9 +53,11 @@ class Suggester:
         for key, display, weight in items:
             if key and (key not in best or weight > best[key][0]):
                 best[key] = (weight, display)
-        self.keys = sorted(best)
-        self.displays = [best[k][1] for k in self.keys]
-        self.weights = [best[k][0] for k in self.keys]
+        keys = sorted(best)
+        self.keys = Strings(keys)
+        self.displays = Strings(best[k][1] for k in keys)
+        self.weights = array("f", (best[k][0] for k in keys))
+        del best, keys
         self._top: dict[str, list[int]] = {}
         self._precompute()
 
@@ -106,7 +109,7 @@ def build_suggester(searcher: Searcher) -> Suggester:
     """Read what completions are made of from the index."""
     items: list[tuple[str, str, float]] = []
     vocab = vocabulary_for(searcher, exact=True)
-    for word, n in vocab.df.items():
+    for word, n in vocab.items():
         if n >= MIN_WORD_DOCS and len(word) > 1 and word not in STOP_WORDS and _wordlike(word):
             items.append((word, word, float(n)))
     phrases: Counter[str] = Counter()

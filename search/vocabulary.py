@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import struct
 import threading
+from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
+
+from .memory import release_memory
 
 FIELD = "exact"
 _DF = struct.Struct("!I")  # Whoosh 3 term info: flags (B), weight (f), doc frequency (I), …
@@ -24,34 +30,72 @@ _DF_OFFSET = 5
 _FIELD_NUM = struct.Struct("!H")
 
 T = TypeVar("T")
+MAX_INDEXES = 4  # index folders whose values are kept (a server reads one)
+
+
+class Strings(Sequence[str]):
+    """An immutable list of strings kept as one string and their end offsets: a few large
+    blocks instead of hundreds of thousands of small objects, so that the tables rebuilt at
+    every reindex take a fraction of the memory and give it back when dropped."""
+
+    def __init__(self, items: Iterable[str]) -> None:
+        items = list(items)
+        self._text = "".join(items)
+        self._ends = array("q", accumulate(map(len, items)))
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self._ends)
+        return self._text[self._ends[i - 1] if i else 0 : self._ends[i]]
 
 
 class Vocabulary:
     """Word forms (lowercased, ё-folded) with the number of documents holding each."""
 
     def __init__(self, df: dict[str, int]) -> None:
-        self.df = df
-        self.sorted = sorted(df)
+        ordered = sorted(df)
+        self.words = Strings(ordered)  # sorted: prefixes are ranges
+        self.counts = array("I", (df[w] for w in ordered))
+        # a form's count is found by its hash (sorted, with the form's index beside it)
+        hashes = np.fromiter((hash(w) for w in ordered), dtype=np.int64, count=len(ordered))
+        self._order = np.argsort(hashes, kind="stable")
+        self._hashes = hashes[self._order]
 
     def count(self, word: str) -> int:
         """Documents that hold this exact form (0 when none)."""
-        return self.df.get(word, 0)
+        h = hash(word)
+        j = int(np.searchsorted(self._hashes, h))
+        while j < len(self._hashes) and self._hashes[j] == h:
+            i = int(self._order[j])
+            if self.words[i] == word:
+                return self.counts[i]
+            j += 1
+        return 0
 
     def __contains__(self, word: str) -> bool:
-        return word in self.df
+        return self.count(word) > 0
+
+    def items(self) -> Iterator[tuple[str, int]]:
+        """(form, documents) pairs in alphabetical order."""
+        return zip(self.words, self.counts, strict=True)
 
     def has_prefix(self, prefix: str) -> bool:
-        i = bisect_left(self.sorted, prefix)
-        return i < len(self.sorted) and self.sorted[i].startswith(prefix)
+        i = bisect_left(self.words, prefix)
+        return i < len(self.words) and self.words[i].startswith(prefix)
 
     def prefix_range(self, prefix: str) -> tuple[int, int]:
         """Indexes [lo, hi) of the sorted forms that start with `prefix`."""
-        lo = bisect_left(self.sorted, prefix)
-        hi = bisect_left(self.sorted, prefix + "\uffff", lo)
+        lo = bisect_left(self.words, prefix)
+        hi = bisect_left(self.words, prefix + "\uffff", lo)
         return lo, hi
 
     def __len__(self) -> int:
-        return len(self.df)
+        return len(self.words)
 
 
 def read_vocabulary(searcher: Searcher, fieldname: str = FIELD) -> Vocabulary:
@@ -115,7 +159,8 @@ class PerIndexCache(Generic[T]):
     def __init__(self, build: Callable[[Searcher], T], name: str) -> None:
         self._build = build
         self.name = name
-        self._latest: dict[str, tuple[Any, T]] = {}  # index -> (version, value)
+        # index -> (version, value), the most recently built index last
+        self._latest: OrderedDict[str, tuple[Any, T]] = OrderedDict()
         self._lock = threading.Lock()
         self._building: dict[tuple, threading.Lock] = {}
         self._background: dict[tuple, threading.Thread] = {}
@@ -159,6 +204,9 @@ class PerIndexCache(Generic[T]):
                 found = self._latest.get(place)
                 if found is None or folder is None or version > found[0]:
                     self._latest[place] = (version, value)
+                    self._latest.move_to_end(place)
+                    while len(self._latest) > MAX_INDEXES:  # indexes no longer read
+                        self._latest.popitem(last=False)
                 self._building.pop(key, None)
             return value
 
@@ -178,6 +226,7 @@ class PerIndexCache(Generic[T]):
                 finally:
                     with self._lock:
                         self._background.pop(key, None)
+                release_memory()  # the previous generation's value and the build's leftovers
 
             thread = threading.Thread(target=build, name=f"{self.name}-{version}", daemon=True)
             self._background[key] = thread
@@ -204,4 +253,6 @@ def vocabulary_for(searcher: Searcher, *, exact: bool = False) -> Vocabulary:
     return _vocabularies.get(searcher, exact=exact)
 
 
-__all__ = ["PerIndexCache", "Vocabulary", "index_key", "read_vocabulary", "vocabulary_for"]
+__all__ = [
+    "PerIndexCache", "Strings", "Vocabulary", "index_key", "read_vocabulary", "vocabulary_for",
+]

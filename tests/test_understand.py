@@ -4,6 +4,7 @@ abbreviations, autocomplete. On the small hand-made corpus of understand_corpus.
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from pathlib import Path
 
 import pytest
@@ -27,12 +28,12 @@ from understand_corpus import (
 from search.index import open_index, reindex
 from search.layout import switch_layout
 from search.query import QueryError, parse_query, search
-from search.spelling import distance
+from search.spelling import SkeletonIndex, distance, skeleton
 from search.suggest import Suggester, suggestions, suggestions_for
 from search.synonyms import DEFAULT_PATH, SynonymError, Synonyms, load, parse_entries
 from search.translit import to_cyrillic, to_latin
 from search.understand import expansion, understanding_for, understood_search
-from search.vocabulary import read_vocabulary
+from search.vocabulary import Strings, Vocabulary, read_vocabulary
 
 
 @pytest.fixture(scope="module")
@@ -370,6 +371,21 @@ def test_suggester_ranks_by_weight_and_answers_big_ranges_from_precomputed_picks
 
 
 # --- the vocabulary ----------------------------------------------------------------------
+
+
+def test_compact_tables_answer_like_the_lists_they_replace():
+    words = sorted(["байконур", "байконура", "восточный", "космодром", "мкс", "ёлка", "roscosmos"])
+    table = Strings(words)
+    assert list(table) == words and len(table) == len(words)
+    assert table[-1] == words[-1] and table[1:3] == words[1:3]
+    assert bisect_left(table, "космос") == bisect_left(words, "космос")
+    vocab = Vocabulary({w: n for n, w in enumerate(words, 1)})
+    assert [vocab.count(w) for w in words] == [words.index(w) + 1 for w in words]
+    assert vocab.count("космос") == 0 and "космос" not in vocab and "мкс" in vocab
+    assert vocab.prefix_range("байкон") == (words.index("байконур"), words.index("байконура") + 1)
+    assert list(vocab.items())[0] == (words[0], 1)
+    skeletons = SkeletonIndex(vocab)
+    assert skeletons.get(skeleton("байканур")) == ["байконур"]  # a vowel slip finds the form
 
 
 def test_vocabulary_counts_documents_per_form(searcher):
