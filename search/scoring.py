@@ -186,32 +186,34 @@ def _postings(
 
     Whoosh stores a block's positions together with its document numbers, so reading a
     frequent word's postings means unpickling all its positions, and finding a term takes
-    a few reads of its hash table. Segment files never change and a segment's deletions
-    only grow, so the arrays (or their absence) of recently used terms are kept, keyed by
-    the number of deletions, and shared by all threads and generations."""
-    deleted = _deleted(reader) if deletions else None
-    key = (reader.segment().segid, -1 if deleted is None else len(deleted), fieldname, text)
+    a few reads of its hash table. Segment files never change, so the arrays (or their
+    absence) of recently used terms are kept, shared by all threads and generations; the
+    deleted documents, which a new generation may add to a segment, are masked out here."""
+    key = (reader.segment().segid, fieldname, text)
     found = _cache.get(key)
     if found is None:
-        if deleted is not None:
-            raw = _postings(reader, fieldname, text, deletions=False)
-            keep = None if raw is None else ~np.isin(raw[0], deleted, assume_unique=True)
-            found = _ABSENT if keep is None or not keep.any() else (raw[0][keep], raw[1][keep])
-        elif (fieldname, text) in reader:
-            found = _read_postings(reader, fieldname, text)
-        else:
-            found = _ABSENT
+        found = _read_postings(reader, fieldname, text) if (fieldname, text) in reader else _ABSENT
         _cache.put(key, found)
-    return None if found is _ABSENT else found
+    if found is _ABSENT:
+        return None
+    alive = _alive(reader) if deletions else None
+    if alive is None:
+        return found
+    ids, tfs = found
+    keep = alive[ids]
+    return (ids[keep], tfs[keep]) if keep.any() else None
 
 
-def _deleted(reader) -> np.ndarray | None:
-    """The segment's deleted document numbers, None when there are none."""
+def _alive(reader) -> np.ndarray | None:
+    """False for the segment's deleted documents; None when there are none."""
     cache = reader.__dict__
-    if "_orbita_deleted" not in cache:
-        deleted = reader.deleted_docs_set if reader.has_deletions() else ()
-        cache["_orbita_deleted"] = np.array(sorted(deleted), dtype=np.int64) if deleted else None
-    return cache["_orbita_deleted"]
+    if "_orbita_alive" not in cache:
+        alive = None
+        if reader.has_deletions():
+            alive = np.ones(reader.doc_count_all(), dtype=bool)
+            alive[np.fromiter(reader.deleted_docs_set, dtype=np.int64)] = False
+        cache["_orbita_alive"] = alive
+    return cache["_orbita_alive"]
 
 
 class _PostingsCache:

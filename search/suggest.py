@@ -15,6 +15,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable
 
+import numpy as np
 from whoosh.searching import Searcher
 
 from .analysis import STOP_WORDS, normalize_word, words
@@ -113,7 +114,10 @@ def build_suggester(searcher: Searcher) -> Suggester:
         if n >= MIN_WORD_DOCS and len(word) > 1 and word not in STOP_WORDS and _wordlike(word):
             items.append((word, word, float(n)))
     phrases: Counter[str] = Counter()
-    leads: Counter[str] = Counter()
+    # word pairs of the leads, counted as numbers (a pair of word ids): there are about a
+    # million, and as strings in a Counter they would take ten times the memory
+    word_ids: dict[str, int] = {}
+    lead_pairs = array("q")
     for fields in searcher.reader().all_stored_fields():
         title = _SPACES.sub(" ", _INVISIBLE.sub("", fields.get("title") or "")).strip()
         found = [normalize_word(w) for w, _, _ in words(title)]
@@ -129,16 +133,20 @@ def build_suggester(searcher: Searcher) -> Suggester:
                 seen.add(" ".join(gram))
         phrases.update(seen)  # titles holding the phrase, not occurrences
         lead = [normalize_word(w) for w, _, _ in words((fields.get("body") or "")[:LEAD_CHARS])]
-        leads.update({
-            f"{a} {b}" for a, b in zip(lead, lead[1:], strict=False)
+        ids = [word_ids.setdefault(w, len(word_ids)) for w in lead]
+        lead_pairs.extend({  # documents holding the pair, not occurrences
+            x << 32 | y for a, b, x, y in zip(lead, lead[1:], ids, ids[1:], strict=False)
             if a not in STOP_WORDS and b not in STOP_WORDS and len(a) > 2 and _wordlike(b)
         })
     for phrase, n in phrases.items():
         if n >= MIN_PHRASE_TITLES:
             items.append((phrase, phrase, PHRASE_WEIGHT * n))
-    for phrase, n in leads.items():
-        if n >= MIN_LEAD_DOCS:
-            items.append((phrase, phrase, float(n)))
+    pairs, counts = np.unique(np.frombuffer(lead_pairs, dtype=np.int64), return_counts=True)
+    frequent = counts >= MIN_LEAD_DOCS
+    words_by_id = list(word_ids)
+    for pair, n in zip(pairs[frequent].tolist(), counts[frequent].tolist(), strict=True):
+        phrase = f"{words_by_id[pair >> 32]} {words_by_id[pair & 0xFFFFFFFF]}"
+        items.append((phrase, phrase, float(n)))
     return Suggester(items)
 
 
