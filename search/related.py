@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from whoosh import query as wq
+import numpy as np
 from whoosh.searching import Searcher
 
 from .analysis import STOP_WORDS
 from .duplicates import SKETCH_FIELD, fold_copies, is_copy
+from .scoring import Scorer
 
 __all__ = ["RELATED_LIMIT", "Related", "RelatedReleases", "related"]
 
@@ -46,30 +47,37 @@ def related(
     docnum = searcher.document_number(id=doc_id)
     if docnum is None:
         return None
-    query = None
+    scorer = Scorer(searcher)
+    scores = None
     for fieldname in ("body", "title"):  # a release with no body text: its title
         terms = [
             (term, weight)
             for term, weight in searcher.key_terms([docnum], fieldname, numterms=KEY_TERMS * 2)
             if term not in STOP_WORDS and not term.isdigit() and len(term) > 1
         ][:KEY_TERMS]
-        if terms:
-            query = wq.Or([wq.Term(fieldname, t, boost=w) for t, w in terms])
+        if terms:  # an OR of the key terms, each boosted by its weight
+            scores = scorer.zeros()
+            for term, weight in terms:
+                scorer.add_term(scores, fieldname, term, weight)
             break
-    if query is None:
+    if scores is None:
         return RelatedReleases([], [])
+    scores[docnum] = 0
+    found_docs = np.flatnonzero(scores > 0)
+    depth = min(len(found_docs), limit + _CANDIDATES)
+    best = found_docs[np.argpartition(-scores[found_docs], depth - 1)[:depth]] if depth else []
+    ranked = sorted(((int(d), float(scores[d])) for d in best), key=lambda x: (-x[1], x[0]))
 
-    results = searcher.search(query, limit=limit + _CANDIDATES, mask={docnum})
     reader = searcher.reader()
     column = reader.column_reader(SKETCH_FIELD) if reader.has_column(SKETCH_FIELD) else None
     own = column[docnum] if column is not None else b""
     copies: list[str] = []
     others: list[tuple[int, float]] = []
-    for hit in results:
-        if column is not None and is_copy(own, column[hit.docnum]):
-            copies.append(searcher.stored_fields(hit.docnum)["id"])
+    for hit_docnum, score in ranked:
+        if column is not None and is_copy(own, column[hit_docnum]):
+            copies.append(searcher.stored_fields(hit_docnum)["id"])
         else:
-            others.append((hit.docnum, hit.score))
+            others.append((hit_docnum, score))
     found = []
     for group in fold_copies(reader, others, limit):
         stored = searcher.stored_fields(group.docnum)
