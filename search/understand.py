@@ -165,9 +165,11 @@ def _name_like(word: str) -> bool:
     return any(_NAME_TAGS & p.tag.grammemes for p in m.parse(word))
 
 
-_understandings: PerIndexCache[Understanding] = PerIndexCache(
-    lambda searcher: Understanding(vocabulary_for(searcher, exact=True)), "understanding"
-)
+def build_understanding(searcher: Searcher) -> Understanding:
+    return Understanding(vocabulary_for(searcher, exact=True))
+
+
+_understandings: PerIndexCache[Understanding] = PerIndexCache(build_understanding, "understanding")
 
 
 def understanding_for(searcher: Searcher, *, exact: bool = False) -> Understanding:

@@ -23,6 +23,7 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from .memory import release_memory
+from .rebuild import build_elsewhere
 
 FIELD = "exact"
 _DF = struct.Struct("!I")  # Whoosh 3 term info: flags (B), weight (f), doc frequency (I), …
@@ -151,7 +152,8 @@ class PerIndexCache(Generic[T]):
     """Values built from an index generation, kept for the newest generation of each index.
 
     After a reindex the previous generation's value goes on answering while the new one is
-    built in a background thread; it then replaces the old one. So no request waits seconds
+    built in the background (by a child process: search/rebuild.py); it then replaces the old
+    one. So no request waits seconds
     for a rebuild, and memory holds one value per index rather than one per generation.
     Indexes outside a generation folder (a bare Whoosh folder) are built in the request.
     """
@@ -200,15 +202,18 @@ class PerIndexCache(Generic[T]):
             if found is not None and found[0] == version:
                 return found[1]
             value = self._build(searcher)
-            with self._lock:
-                found = self._latest.get(place)
-                if found is None or folder is None or version > found[0]:
-                    self._latest[place] = (version, value)
-                    self._latest.move_to_end(place)
-                    while len(self._latest) > MAX_INDEXES:  # indexes no longer read
-                        self._latest.popitem(last=False)
-                self._building.pop(key, None)
+            self._store(place, version, folder, value)
             return value
+
+    def _store(self, place: str, version: Any, folder: Path | None, value: T) -> None:
+        with self._lock:
+            found = self._latest.get(place)
+            if found is None or folder is None or version > found[0]:
+                self._latest[place] = (version, value)
+                self._latest.move_to_end(place)
+                while len(self._latest) > MAX_INDEXES:  # indexes no longer read
+                    self._latest.popitem(last=False)
+            self._building.pop((place, version), None)
 
     def _refresh(self, place: str, version: Any, folder: Path) -> threading.Thread:
         key = (place, version)
@@ -219,10 +224,13 @@ class PerIndexCache(Generic[T]):
 
             def build() -> None:
                 try:
-                    with whoosh_index.open_dir(folder).searcher() as searcher:
-                        self._build_now(place, version, folder, searcher)
-                except Exception:  # the generation vanished meanwhile: a later request retries
-                    pass
+                    self._store(place, version, folder, build_elsewhere(self._build, folder))
+                except Exception:  # built here instead (or the generation vanished meanwhile,
+                    try:  # and a later request retries)
+                        with whoosh_index.open_dir(folder).searcher() as searcher:
+                            self._build_now(place, version, folder, searcher)
+                    except Exception:
+                        pass
                 finally:
                     with self._lock:
                         self._background.pop(key, None)

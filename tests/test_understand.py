@@ -24,12 +24,14 @@ from understand_corpus import (
     build,
     write_corpus,
 )
+from whoosh import index as whoosh_index
 
-from search.index import open_index, reindex
+from search.index import current_generation, open_index, reindex
 from search.layout import switch_layout
 from search.query import QueryError, parse_query, search
+from search.rebuild import build_elsewhere
 from search.spelling import SkeletonIndex, distance, skeleton
-from search.suggest import Suggester, suggestions, suggestions_for
+from search.suggest import Suggester, build_suggester, suggestions, suggestions_for
 from search.synonyms import DEFAULT_PATH, SynonymError, Synonyms, load, parse_entries
 from search.translit import to_cyrillic, to_latin
 from search.understand import expansion, understanding_for, understood_search
@@ -361,6 +363,21 @@ def test_after_a_reindex_keystrokes_get_the_old_completions_until_the_new_are_bu
         assert time.monotonic() < deadline
         time.sleep(0.05)
         seen = suggestions_for(handle, "косм")
+
+
+def test_tables_built_by_a_child_process_equal_those_built_here(tmp_path):
+    write_corpus(tmp_path / "corpus", {
+        f"{n}.txt": f"Запуск ракеты «Союз» номер {n}\n\nКосмодром Байконур.\n" for n in range(3)
+    })
+    reindex(tmp_path / "corpus", tmp_path / "index", full=True)
+    gen = current_generation(tmp_path / "index")
+    elsewhere = build_elsewhere(build_suggester, gen)
+    with whoosh_index.open_dir(gen).searcher() as searcher:
+        here = build_suggester(searcher)
+    for prefix in ("запуск р", "косм", "союз"):
+        assert elsewhere.complete(prefix) == here.complete(prefix) != []
+    with pytest.raises(RuntimeError, match="build_suggester"):
+        build_elsewhere(build_suggester, tmp_path / "no-such-generation")
 
 
 def test_suggester_ranks_by_weight_and_answers_big_ranges_from_precomputed_picks():
