@@ -221,6 +221,24 @@ def test_words_close_together_rank_first(tmp_path):
         assert [hit.id for hit in search(s, "ракета Ангара").hits] == ["near.txt", "far.txt"]
 
 
+def test_a_word_no_document_holds_is_looked_for_by_its_stem(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "waves.txt").write_text(
+        "Гравитационные волны\n\nДетекторы зарегистрировали гравитационные волны.",
+        encoding="utf-8")
+    (corpus / "soil.txt").write_text(
+        "Лунный грунт\n\nОбразцы лунного грунта доставлены на Землю.", encoding="utf-8")
+    (corpus / "moon.txt").write_text(
+        "Луна над Байконуром\n\nНад космодромом взошла полная луна.", encoding="utf-8")
+    reindex(corpus, tmp_path / "index")
+    with open_index(tmp_path / "index").searcher() as s:
+        # a misspelt form with no lemma in the index: «гравитационный» shares its stem
+        assert [hit.id for hit in search(s, "гравитационые").hits] == ["waves.txt"]
+        # «луна» is in the index: «лунный», of the same stem, is not pulled in
+        assert [hit.id for hit in search(s, "луна").hits] == ["moon.txt"]
+
+
 @pytest.mark.parametrize(
     "phrase",
     ['"космического ракетного комплекса"', '"ракеты-носителя"', '"на космодроме"',
