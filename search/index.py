@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import json
+import marshal
 import os
 import shutil
 import sys
@@ -38,7 +39,7 @@ from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import SegmentReader
 from whoosh.searching import Searcher
-from whoosh.writing import SegmentWriter
+from whoosh.writing import PostingPool, SegmentWriter
 
 from .analysis import exact_analyzer, lemma_analyzer, morph
 from .documents import Document, DocumentError, content_hash, load_document, scan_corpus
@@ -123,6 +124,40 @@ class Codec(W3Codec):
 
     def per_document_reader(self, storage, segment):
         return _LengthsInMemory(storage, segment)
+
+
+class _MarshalRuns:
+    """Whoosh sorts postings in runs of ~128 MB spilled to disk, pickling every posting one by
+    one (a fifth of the build on a big corpus). These write each run as a few marshalled
+    chunks instead: the same items in the same order, read back a chunk at a time. The runs
+    are temporary files of one write; nothing in the index changes."""
+
+    CHUNK = 20_000  # postings per chunk: bounds what the merge holds per run
+
+    @staticmethod
+    def write_run(pool, f, items) -> None:
+        for i in range(0, len(items), _MarshalRuns.CHUNK):
+            marshal.dump(items[i : i + _MarshalRuns.CHUNK], f)
+        f.close()
+
+    @staticmethod
+    def read_run(pool, path) -> Iterator:
+        f = pool._open_run(path)
+        try:
+            while True:
+                try:
+                    chunk = marshal.load(f)
+                except EOFError:
+                    return
+                yield from chunk
+        finally:
+            f.close()
+            pool._remove_run(path)
+
+
+# Whoosh has no hook for its run format: its posting pool's two methods are replaced.
+PostingPool._write_run = _MarshalRuns.write_run
+PostingPool._read_run = _MarshalRuns.read_run
 
 
 def make_schema() -> Schema:
