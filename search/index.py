@@ -58,7 +58,7 @@ FORMAT_VERSION = 9
 KEEP_OLD_GENERATIONS = 2  # readers that opened an older generation keep working for a while
 WRITER_LIMIT_MB = 128  # per writer process: bounds memory on big corpora
 # Segments are written as separate files (compound=False): a reader of a compound segment
-# copies each of its parts into memory, once per thread of the server.
+# copies each of its parts into memory.
 PARALLEL_FROM = 200  # documents to index before a second writer process pays off
 # Each incremental run writes a segment (a set of open files, one more pass per query); the
 # small ones are folded together at each commit. Whoosh copies ~50 documents/s when merging,

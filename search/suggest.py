@@ -20,7 +20,7 @@ from whoosh.searching import Searcher
 
 from .analysis import STOP_WORDS, normalize_word, words
 from .index import IndexHandle
-from .vocabulary import PerIndexCache, Strings, vocabulary_for
+from .vocabulary import PerIndexCache, Strings, read_vocabulary
 
 LIMIT = 10
 MAX_PREFIX_CHARS = 100
@@ -109,7 +109,7 @@ class Suggester:
 def build_suggester(searcher: Searcher) -> Suggester:
     """Read what completions are made of from the index."""
     items: list[tuple[str, str, float]] = []
-    vocab = vocabulary_for(searcher, exact=True)
+    vocab = read_vocabulary(searcher)
     for word, n in vocab.items():
         if n >= MIN_WORD_DOCS and len(word) > 1 and word not in STOP_WORDS and _wordlike(word):
             items.append((word, word, float(n)))

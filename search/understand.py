@@ -46,7 +46,7 @@ from .suggest import suggester_for
 from .synonyms import Synonyms
 from .synonyms import load as load_synonyms
 from .translit import to_cyrillic, to_latin
-from .vocabulary import PerIndexCache, Vocabulary, vocabulary_for
+from .vocabulary import PerIndexCache, Vocabulary, read_vocabulary
 
 # A synonym's or another spelling's documents rank below those with the words as typed: each
 # alternative weighs this much of the typed words' weight (a rarer alternative's higher IDF,
@@ -166,7 +166,7 @@ def _name_like(word: str) -> bool:
 
 
 def build_understanding(searcher: Searcher) -> Understanding:
-    return Understanding(vocabulary_for(searcher, exact=True))
+    return Understanding(read_vocabulary(searcher))
 
 
 _understandings: PerIndexCache[Understanding] = PerIndexCache(build_understanding, "understanding")

@@ -2,8 +2,9 @@
 frequency. Corrections (layout, spelling, transliteration) and autocomplete are judged
 against it, so they only ever propose words that some document holds.
 
-Reading ~300,000 terms takes about a second, so one vocabulary is built per index
-generation and shared by all threads (:func:`vocabulary_for`, :class:`PerIndexCache`).
+Reading ~300,000 terms takes about a second: the tables built from a vocabulary (spelling,
+completions) are built once per index generation and shared by all threads
+(:class:`PerIndexCache`).
 """
 
 from __future__ import annotations
@@ -62,10 +63,22 @@ class Vocabulary:
         ordered = sorted(df)
         self.words = Strings(ordered)  # sorted: prefixes are ranges
         self.counts = array("I", (df[w] for w in ordered))
+        self._index_hashes()
+
+    def _index_hashes(self) -> None:
         # a form's count is found by its hash (sorted, with the form's index beside it)
-        hashes = np.fromiter((hash(w) for w in ordered), dtype=np.int64, count=len(ordered))
+        hashes = np.fromiter(map(hash, self.words), dtype=np.int64, count=len(self.words))
         self._order = np.argsort(hashes, kind="stable")
         self._hashes = hashes[self._order]
+
+    # Python salts string hashes per process: a vocabulary built by another process
+    # (search/rebuild.py) indexes them anew where it is unpickled.
+    def __getstate__(self) -> dict:
+        return {"words": self.words, "counts": self.counts}
+
+    def __setstate__(self, state: dict) -> None:
+        self.words, self.counts = state["words"], state["counts"]
+        self._index_hashes()
 
     def count(self, word: str) -> int:
         """Documents that hold this exact form (0 when none)."""
@@ -153,8 +166,8 @@ class PerIndexCache(Generic[T]):
 
     After a reindex the previous generation's value goes on answering while the new one is
     built in the background (by a child process: search/rebuild.py); it then replaces the old
-    one. So no request waits seconds
-    for a rebuild, and memory holds one value per index rather than one per generation.
+    one. So no request waits seconds for a rebuild, and memory holds one value per index
+    rather than one per generation.
     Indexes outside a generation folder (a bare Whoosh folder) are built in the request.
     """
 
@@ -253,14 +266,4 @@ def _whereabouts(searcher: Searcher) -> tuple[str, Any, Path | None]:
     return str(folder) if folder is not None else "memory", index_key(searcher), None
 
 
-_vocabularies: PerIndexCache[Vocabulary] = PerIndexCache(read_vocabulary, "vocabulary")
-
-
-def vocabulary_for(searcher: Searcher, *, exact: bool = False) -> Vocabulary:
-    """The vocabulary of the index this searcher reads (see :class:`PerIndexCache`)."""
-    return _vocabularies.get(searcher, exact=exact)
-
-
-__all__ = [
-    "PerIndexCache", "Strings", "Vocabulary", "index_key", "read_vocabulary", "vocabulary_for",
-]
+__all__ = ["PerIndexCache", "Strings", "Vocabulary", "index_key", "read_vocabulary"]

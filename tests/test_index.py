@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from whoosh import index as whoosh_index
+from whoosh.writing import PostingPool
 
 from search import index as index_module
 from search.documents import load_document
@@ -301,6 +302,35 @@ def test_incremental_runs_fold_their_small_segments_together(corpus, tmp_path, m
     reindex(corpus, index_dir)
     assert segment_sizes(index_dir) == [1, 5]  # a big segment is not rewritten
     assert len(ids(index_dir, "пристыковался")) == 4
+    write(corpus / "progress-2.txt", "Прогресс МС-2\n\nКорабль «Прогресс МС-2» сведён с орбиты.")
+    reindex(corpus, index_dir)
+    # the replaced version stays in the big segment, deleted: no query finds it any more
+    assert segment_sizes(index_dir) == [2, 4]
+    assert "progress-2.txt" not in ids(index_dir, "пристыковался")
+    assert ids(index_dir, "орбиты") == ["progress-2.txt"]
+
+
+def test_postings_sorted_on_disk_give_the_same_index(corpus, tmp_path, monkeypatch):
+    for n in range(20):
+        write(corpus / f"launch-{n}.txt", f"Пуск {n}\n\nРакета «Союз-2.1б» стартовала с "
+              f"космодрома Восточный {n + 1} апреля; на орбиту выведены спутники «Гонец-М».")
+    reindex(corpus, tmp_path / "in-memory")
+    runs = []
+    write_run = PostingPool._write_run
+    monkeypatch.setattr(PostingPool, "_write_run", lambda pool, f, items: (
+        runs.append(len(items)), write_run(pool, f, items)))
+    monkeypatch.setattr(index_module, "WRITER_LIMIT_MB", 0.05)  # spill every ~300 postings
+    reindex(corpus, tmp_path / "on-disk")
+    assert len(runs) >= 3  # several runs, merged back
+
+    def terms(index_dir: Path) -> list[tuple]:
+        ix = whoosh_index.open_dir(current_generation(index_dir))
+        with ix.reader() as r:
+            return [(f, t, r.doc_frequency(f, t), r.frequency(f, t)) for f, t in r.all_terms()]
+
+    assert terms(tmp_path / "on-disk") == terms(tmp_path / "in-memory")
+    for query in ("космодрома Восточный", '"Гонец-М"', "байтерек"):
+        assert ids(tmp_path / "on-disk", query) == ids(tmp_path / "in-memory", query) != []
 
 
 def test_one_searcher_serves_every_thread_and_the_old_one_closes_when_done(corpus, tmp_path):

@@ -26,15 +26,22 @@ from understand_corpus import (
 )
 from whoosh import index as whoosh_index
 
+from search import suggest as suggest_module
 from search.index import current_generation, open_index, reindex
 from search.layout import switch_layout
 from search.query import QueryError, parse_query, search
 from search.rebuild import build_elsewhere
-from search.spelling import SkeletonIndex, distance, skeleton
+from search.spelling import SkeletonIndex, distance, skeleton, suggest
 from search.suggest import Suggester, build_suggester, suggestions, suggestions_for
 from search.synonyms import DEFAULT_PATH, SynonymError, Synonyms, load, parse_entries
 from search.translit import to_cyrillic, to_latin
-from search.understand import expansion, understanding_for, understood_search
+from search.understand import (
+    build_understanding,
+    expansion,
+    understanding_for,
+    understood_search,
+    warm_up,
+)
 from search.vocabulary import Strings, Vocabulary, read_vocabulary
 
 
@@ -365,7 +372,21 @@ def test_after_a_reindex_keystrokes_get_the_old_completions_until_the_new_are_bu
         seen = suggestions_for(handle, "косм")
 
 
-def test_tables_built_by_a_child_process_equal_those_built_here(tmp_path):
+def test_a_warmed_up_index_completes_the_first_keystroke(tmp_path, monkeypatch):
+    monkeypatch.setattr(suggest_module, "FIRST_WAIT_SECONDS", 0.0)  # a keystroke never waits
+    corpus = {"a.txt": "Космонавты вернулись\n\nКосмонавты дома.\n"}
+    for name in ("cold", "warm"):
+        write_corpus(tmp_path / name / "corpus", corpus)
+        reindex(tmp_path / name / "corpus", tmp_path / name / "index", full=True)
+    warm_up(tmp_path / "warm" / "index")  # what the server does as it starts
+    assert suggestions_for(open_index(tmp_path / "warm" / "index"), "косм") == [
+        "Космонавты вернулись"
+    ]
+    assert suggestions_for(open_index(tmp_path / "cold" / "index"), "косм") == []  # building
+
+
+def test_tables_built_by_a_child_process_equal_those_built_here(tmp_path, monkeypatch):
+    monkeypatch.setenv("PYTHONHASHSEED", "12345")  # the child hashes strings unlike this one
     write_corpus(tmp_path / "corpus", {
         f"{n}.txt": f"Запуск ракеты «Союз» номер {n}\n\nКосмодром Байконур.\n" for n in range(3)
     })
@@ -376,6 +397,9 @@ def test_tables_built_by_a_child_process_equal_those_built_here(tmp_path):
         here = build_suggester(searcher)
     for prefix in ("запуск р", "косм", "союз"):
         assert elsewhere.complete(prefix) == here.complete(prefix) != []
+    understood = build_elsewhere(build_understanding, gen)
+    assert understood.vocab.count("байконур") == 3 and "запуск" in understood.vocab
+    assert suggest("байканур", understood.vocab, understood.skeletons).word == "байконур"
     with pytest.raises(RuntimeError, match="build_suggester"):
         build_elsewhere(build_suggester, tmp_path / "no-such-generation")
 
