@@ -35,6 +35,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO
 from urllib.parse import quote
@@ -44,6 +45,7 @@ from .load import (
     HTTP_TIMEOUT,
     REPO_ROOT,
     Stats,
+    client,
     free_port,
     get,
     load_queries,
@@ -51,6 +53,8 @@ from .load import (
     proc_stats,
     run_reindex,
     stage_corpus,
+    start_server,
+    stop_server,
 )
 from .report import machine_header, table
 
@@ -61,41 +65,6 @@ START_TIMEOUT_S = 120.0
 
 
 # --- the server ---------------------------------------------------------------------------
-
-
-def start_server(corpus: Path, index: Path, port: int, threads: int, log: IO) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "web",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--threads",
-            str(threads),
-            "--index",
-            str(index),
-            "--corpus",
-            str(corpus),
-        ],
-        cwd=REPO_ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
-    )
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.terminate()
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(timeout=20)
 
 
 def poll(
@@ -142,26 +111,6 @@ def one_request(port: int, rng: random.Random, queries: list[str]) -> tuple[str,
     return kind, None if keys <= set(json.loads(body)) else f"bad JSON on {path}"
 
 
-def client(
-    port: int,
-    seed: int,
-    queries: list[str],
-    stats: Stats,
-    stop: threading.Event,
-    max_requests: int = sys.maxsize,
-) -> None:
-    rng = random.Random(seed)
-    for _ in range(max_requests):
-        if stop.is_set():
-            return
-        started = time.perf_counter()
-        try:
-            kind, error = one_request(port, rng, queries)
-        except Exception as e:  # noqa: BLE001 - every failure counts
-            kind, error = "transport", f"{type(e).__name__}: {e}"
-        stats.add(kind, time.perf_counter() - started, error)
-
-
 @dataclass
 class Level:
     clients: int
@@ -175,8 +124,9 @@ class Level:
 
 def run_level(port: int, clients: int, seconds: float, queries: list[str], seed: int) -> Level:
     stats, stop = Stats(), threading.Event()
+    ask = partial(one_request, queries=queries)
     threads = [
-        threading.Thread(target=client, args=(port, seed + c, queries, stats, stop), daemon=True)
+        threading.Thread(target=client, args=(port, seed + c, ask, stats, stop), daemon=True)
         for c in range(clients)
     ]
     began = time.monotonic()
@@ -297,7 +247,8 @@ def main(argv: list[str] | None = None) -> int:
             # the first requests open searchers and build corrections: not what is measured
             print(f"warming up ({args.warmup} requests) ...", flush=True)
             warm = Stats()
-            client(port, args.seed, queries, warm, threading.Event(), args.warmup)
+            client(port, args.seed, partial(one_request, queries=queries), warm,
+                   threading.Event(), args.warmup)
             warm_stats = proc_stats(server.pid)
             for n in levels_wanted:
                 print(f"{n} clients for {args.duration:.0f} s ...", flush=True)

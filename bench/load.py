@@ -32,8 +32,11 @@ import sys
 import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import IO
 from urllib.parse import quote
 
 from .corpus import DEFAULT_CORPORA, RESULTS_DIR, SPACE_QUERIES, corpus_files, russian_folders
@@ -143,6 +146,41 @@ def proc_stats(pid: int) -> dict[str, int]:
     return out
 
 
+def start_server(corpus: Path, index: Path, port: int, threads: int, log: IO) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "web",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--threads",
+            str(threads),
+            "--index",
+            str(index),
+            "--corpus",
+            str(corpus),
+        ],
+        cwd=REPO_ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=20)
+
+
 def get(port: int, path: str) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=HTTP_TIMEOUT)
     try:
@@ -223,19 +261,19 @@ def one_request(
 def client(
     port: int,
     seed: int,
-    queries: list[str],
-    ids: list[str],
+    ask: Callable[[int, random.Random], tuple[str, str | None]],
     stats: Stats,
     stop: threading.Event,
-    max_requests: int,
+    max_requests: int = sys.maxsize,
 ) -> None:
+    """Requests made by `ask(port, rng)` (a kind and an error or None) until `stop`."""
     rng = random.Random(seed)
     for _ in range(max_requests):
         if stop.is_set():
             return
         started = time.perf_counter()
         try:
-            kind, error = one_request(port, rng, queries, ids)
+            kind, error = ask(port, rng)
         except Exception as e:  # noqa: BLE001 - every failure counts
             kind, error = "transport", f"{type(e).__name__}: {e}"
         stats.add(kind, time.perf_counter() - started, error)
@@ -350,31 +388,12 @@ def main(argv: list[str] | None = None) -> int:
     build_s, build_summary = run_reindex(corpus, index, full=False, timeout=3600)
     print(f"  {build_s:.1f} s: {build_summary}", flush=True)
     queries, ids = load_queries(corpus, rng)
+    ask = partial(one_request, queries=queries, ids=ids)
 
     port = free_port()
     log_path = args.workdir / "server.log"
     log = log_path.open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "web",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--threads",
-            str(args.threads),
-            "--index",
-            str(index),
-            "--corpus",
-            str(corpus),
-        ],
-        cwd=REPO_ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
-    )
+    server = start_server(corpus, index, port, args.threads, log)
     stop = threading.Event()
     try:
         deadline = time.monotonic() + 120
@@ -392,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
         warm = Stats()
         per = max(1, args.warmup // args.clients)
         threads = [
-            threading.Thread(target=client, args=(port, 1000 + c, queries, ids, warm, stop, per))
+            threading.Thread(target=client, args=(port, 1000 + c, ask, warm, stop, per))
             for c in range(args.clients)
         ]
         for t in threads:
@@ -414,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
         threads = [
             threading.Thread(
                 target=client,
-                args=(port, c, queries, ids, stats, stop, args.max_requests),
+                args=(port, c, ask, stats, stop, args.max_requests),
                 daemon=True,
             )
             for c in range(args.clients)
@@ -455,12 +474,7 @@ def main(argv: list[str] | None = None) -> int:
         alive = server.poll() is None
     finally:
         stop.set()
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=20)
+        stop_server(server)
         log.close()
 
     report = render(
