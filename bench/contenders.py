@@ -78,7 +78,7 @@ class Orbita(Contender):
 
     def __init__(self, root: Path) -> None:
         super().__init__(root)
-        self._handle: Any = None
+        self._engine_: Any = None
         self.last_report: Any = None
 
     def build(self, files: list[Path], workdir: Path) -> BuildStats:
@@ -101,24 +101,44 @@ class Orbita(Contender):
         self.last_report = reindex(workdir / "corpus", workdir / "index", full=full, quiet=True)
         return time.perf_counter() - t0
 
-    def open(self, workdir: Path) -> None:
-        from search.index import open_index
+    correct = True  # the page's search: corrections of layout, spelling and script
 
-        self._handle = open_index(workdir / "index")
+    def _engine(self, index_dir: Path) -> Any:
+        from search.engine import Engine
+
+        return Engine(index_dir)
+
+    def open(self, workdir: Path) -> None:
+        self._engine_ = self._engine(workdir / "index")
 
     def search(self, query: str, k: int = 10) -> list[str]:
         """The page's call: one page of ``k`` hits with highlighted titles and snippets."""
-        from search.query import QueryError, search
+        from search.engine import QueryError, SearchRequest
 
-        with self._handle.searcher() as searcher:  # cached per thread, as in the web app
-            try:
-                result = search(searcher, query, page=1, per_page=k)
-            except QueryError:  # the page shows the message instead of results
-                return []
+        try:
+            result = self._engine_.search(SearchRequest(query, per_page=k, correct=self.correct))
+        except QueryError:  # the page shows the message instead of results
+            return []
         return [hit.id for hit in result.hits]
 
     def close(self) -> None:
-        self._handle = None
+        if getattr(self, "_engine_", None) is not None:
+            self._engine_.close()
+            self._engine_ = None
+
+
+class OrbitaCore(Orbita):
+    """Orbita's query language and ranking alone: no corrections, no synonyms (what 0.1's
+    benchmarks measured)."""
+
+    name = "orbita-core"
+    correct = False
+
+    def _engine(self, index_dir: Path) -> Any:
+        from search.engine import Engine
+        from search.understand import Synonyms
+
+        return Engine(index_dir, synonyms=Synonyms([]))
 
 
 # --- Whoosh baselines ---------------------------------------------------------------------
@@ -272,8 +292,9 @@ class Tantivy(Contender):
 
 
 CONTENDERS: dict[str, type[Contender]] = {
-    c.name: c for c in (Orbita, WhooshSnowball, WhooshPlain, Tantivy)
+    c.name: c for c in (Orbita, OrbitaCore, WhooshSnowball, WhooshPlain, Tantivy)
 }
+DEFAULT_CONTENDERS = ("orbita", "snowball", "plain", "tantivy")  # orbita-core: by name
 
 
 def make(name: str, root: Path) -> Contender:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench import metrics
-from bench.contenders import CONTENDERS, Contender, make
+from bench.contenders import DEFAULT_CONTENDERS, Contender, make
 from bench.corpus import (
     DEFAULT_CORPORA,
     DEFAULT_EVAL,
@@ -32,7 +32,7 @@ from bench.corpus import (
     read_doc,
     russian_files,
 )
-from bench.report import engine_available, machine_header, table
+from bench.report import machine_header, table
 
 K = 10
 
@@ -145,7 +145,7 @@ def summary(runs: list[Run], columns: list[str]) -> str:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
-    ap.add_argument("--contenders", default=",".join(CONTENDERS))
+    ap.add_argument("--contenders", default=",".join(DEFAULT_CONTENDERS))
     ap.add_argument("--sets", default="xquad,space")
     ap.add_argument("--worst", type=int, default=0, help="show Orbita's N worst queries")
     ap.add_argument("--eval", type=Path, default=DEFAULT_EVAL)
@@ -155,9 +155,6 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
 
     names = [n.strip() for n in args.contenders.split(",") if n.strip()]
-    if "orbita" in names and not engine_available():
-        print("orbita: search.index / search.query not found yet, skipped", file=sys.stderr)
-        names.remove("orbita")
     sets = {s.strip() for s in args.sets.split(",")}
     corpora = args.corpora.resolve()
     xquad_root = corpora / XQUAD_FOLDER

@@ -51,13 +51,3 @@ def table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
     lines = [header, ["---"] * len(header), *[[cell(v) for v in row] for row in rows]]
     return "\n".join("| " + " | ".join(line) + " |" for line in lines)
-
-
-def engine_available() -> bool:
-    """True once the product's engine modules exist (``search.index``, ``search.query``)."""
-    import importlib.util
-
-    try:
-        return all(importlib.util.find_spec(m) for m in ("search.index", "search.query"))
-    except ModuleNotFoundError:
-        return False

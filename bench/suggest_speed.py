@@ -19,8 +19,7 @@ from bench.corpus import DEFAULT_CORPORA, RESULTS_DIR, russian_files
 from bench.report import machine_header
 from bench.understanding import ensure_index
 from search.analysis import words
-from search.index import open_index
-from search.suggest import suggestions_for
+from search.engine import Engine
 from web import create_app
 
 
@@ -45,25 +44,25 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     corpora = args.corpora.resolve()
     index_dir = args.ru_index or ensure_index(russian_files(corpora), corpora, args.workdir / "ru")
-    handle = open_index(index_dir)
+    orbita = Engine(index_dir)
 
     t0 = time.perf_counter()
-    suggestions_for(handle, "а", wait=True)  # the build, once per generation
+    orbita.suggest("а", wait=True)  # the build, once per generation
     build = time.perf_counter() - t0
 
-    with handle.searcher() as searcher:
-        titles = [f.get("title", "") for f in searcher.reader().all_stored_fields()]
+    with orbita.snapshot() as snapshot:
+        titles = [f.get("title", "") for f in snapshot.reader.all_stored_fields()]
     random.Random(args.seed).shuffle(titles)
     prefixes = [p for title in titles[: args.titles] for p in keystrokes(title)]
     lines = [
         "# Autocomplete latency", "", machine_header(), "",
-        f"- index: {handle.doc_count()} documents (all Russian corpora)",
+        f"- index: {orbita.doc_count()} documents (all Russian corpora)",
         f"- build once per generation: {build:.1f} s",
         f"- {len(prefixes)} keystrokes from {args.titles} titles",
     ]
 
     def engine(prefix: str) -> list[str]:
-        return suggestions_for(handle, prefix)
+        return orbita.suggest(prefix)
 
     client = create_app({"INDEX_DIR": index_dir}).test_client()
 
@@ -71,7 +70,7 @@ def main(argv: list[str] | None = None) -> None:
         return client.get("/api/suggest", query_string={"q": prefix}).get_json()["suggestions"]
 
     api("а")  # the app's own handle: its first call waits for nothing, the cache is shared
-    for name, call in (("suggestions_for()", engine), ("GET /api/suggest", api)):
+    for name, call in (("Engine.suggest()", engine), ("GET /api/suggest", api)):
         timings, empty = [], 0
         for prefix in prefixes:
             t0 = time.perf_counter()

@@ -16,27 +16,24 @@ import shutil
 import sys
 from pathlib import Path
 
-from whoosh import query as wq
-
 from bench.corpus import DEFAULT_CORPORA, russian_files
-from search.analysis import lemmas
-from search.index import open_index, reindex
-from search.query import search
-from search.synonyms import DEFAULT_PATH, Entry, load
+from search.engine import Engine, SearchRequest
+from search.index import reindex
+from search.understand import SYNONYMS_PATH, Synonyms, load_synonyms
+from search.understand.synonyms import Entry
 
 
-def variant_count(searcher, variant: tuple[str, ...]) -> int:
-    """Documents that hold the variant (the engine's own phrase matching for several words)."""
-    if len(variant) > 1:
-        return search(searcher, '"' + " ".join(variant) + '"', per_page=1).total
-    terms = [wq.Term(f, form) for f in ("title", "body") for form in lemmas(variant[0])]
-    return len(searcher.search(wq.Or(terms), limit=1))
+def variant_count(engine: Engine, variant: tuple[str, ...]) -> int:
+    """Documents that hold the variant (the engine's own phrase matching for several words;
+    by lemma for one), searched without the dictionary itself."""
+    text = '"' + " ".join(variant) + '"' if len(variant) > 1 else variant[0]
+    return engine.search(SearchRequest(text, per_page=1, correct=False)).total
 
 
-def report(searcher, entries: list[Entry]) -> tuple[list[str], int]:
+def report(engine: Engine, entries: list[Entry]) -> tuple[list[str], int]:
     lines, weak = [], 0
     for entry in entries:
-        counts = [(variant_count(searcher, v), " ".join(v)) for v in entry.variants]
+        counts = [(variant_count(engine, v), " ".join(v)) for v in entry.variants]
         used = sum(1 for n, _ in counts if n)
         flag = "  " if used >= 2 else "! "
         weak += used < 2
@@ -61,13 +58,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--index", type=Path, help="an Orbita index of the corpus")
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPORA)
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/orbita-synonyms"))
-    ap.add_argument("--dictionary", type=Path, default=DEFAULT_PATH)
+    ap.add_argument("--dictionary", type=Path, default=SYNONYMS_PATH)
     args = ap.parse_args(argv)
     index_dir = args.index or build(args.corpus.resolve(), args.workdir)
-    entries = load(args.dictionary).entries
-    with open_index(index_dir).searcher() as searcher:
-        lines, weak = report(searcher, entries)
-        docs = searcher.doc_count()
+    entries = load_synonyms(args.dictionary).entries
+    engine = Engine(index_dir, synonyms=Synonyms([]))
+    lines, weak = report(engine, entries)
+    docs = engine.doc_count()
     print("\n".join(lines))
     print(
         f"\n{len(entries)} entries over {docs} documents; {len(entries) - weak} with two or "

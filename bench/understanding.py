@@ -34,9 +34,9 @@ from bench.corpus import (
     russian_files,
 )
 from bench.report import machine_header
-from search.index import current_generation, open_index, reindex
-from search.query import search
-from search.understand import understood_search
+from search.engine import Engine, SearchRequest
+from search.index import current_generation, reindex
+from search.understand import Synonyms
 
 QUERIES = Path(__file__).resolve().parent / "understanding_queries.jsonl"
 K = 10
@@ -59,13 +59,17 @@ def ensure_index(files: list[Path], root: Path, workdir: Path) -> Path:
     return index_dir
 
 
-def ranked(searcher, q: str, understood: bool) -> tuple[list[str], dict | None, float]:
+def engines(index_dir: Path) -> dict[bool, Engine]:
+    """{understood: engine}: the page's search, and the words as typed without the synonym
+    dictionary or corrections."""
+    return {True: Engine(index_dir), False: Engine(index_dir, synonyms=Synonyms([]))}
+
+
+def ranked(engine: Engine, q: str, understood: bool) -> tuple[list[str], dict | None, float]:
     t0 = time.perf_counter()
-    if understood:
-        result = understood_search(searcher, q, per_page=K)
-    else:
-        result = search(searcher, q, per_page=K)
-    return [h.id for h in result.hits], result.correction, time.perf_counter() - t0
+    result = engine.search(SearchRequest(q, per_page=K, correct=understood))
+    correction = result.correction.to_dict() if result.correction else None
+    return [h.id for h in result.hits], correction, time.perf_counter() - t0
 
 
 def quality(index_dir: Path, path: Path, show: bool, title: str) -> list[str]:
@@ -73,29 +77,29 @@ def quality(index_dir: Path, path: Path, show: bool, title: str) -> list[str]:
     out = [f"## {title} ({len(rows)} queries, all Russian corpora)", ""]
     by_kind: dict[str, list[tuple[float, float, float, float]]] = defaultdict(list)
     ms: dict[bool, list[float]] = defaultdict(list)
-    with open_index(index_dir).searcher() as searcher:
-        understood_search(searcher, "прогревв")  # vocabulary and spelling index, once
-        for row in rows:
-            scores = []
-            for understood in (False, True):
-                ids, correction, seconds = ranked(searcher, row["query"], understood)
-                ms[understood].append(seconds * 1000)
-                scores += [
-                    metrics.success_at(ids, row["relevant"], 1),
-                    metrics.reciprocal_rank(ids, row["relevant"], K),
-                ]
-                if understood and show:
-                    fix = (
-                        f" -> {correction['corrected']} ({correction['kind']}, "
-                        f"applied={correction['applied']})"
-                        if correction
-                        else ""
-                    )
-                    out.append(
-                        f"    {row['qid']} [{row['kind']}] {row['query']}{fix}: "
-                        f"RR {scores[1]:.2f} -> {scores[3]:.2f}"
-                    )
-            by_kind[row["kind"]].append(tuple(scores))  # type: ignore[arg-type]
+    both = engines(index_dir)
+    both[True].search(SearchRequest("прогревв"))  # vocabulary and spelling index, once
+    for row in rows:
+        scores = []
+        for understood in (False, True):
+            ids, correction, seconds = ranked(both[understood], row["query"], understood)
+            ms[understood].append(seconds * 1000)
+            scores += [
+                metrics.success_at(ids, row["relevant"], 1),
+                metrics.reciprocal_rank(ids, row["relevant"], K),
+            ]
+            if understood and show:
+                fix = (
+                    f" -> {correction['corrected']} ({correction['kind']}, "
+                    f"applied={correction['applied']})"
+                    if correction
+                    else ""
+                )
+                out.append(
+                    f"    {row['qid']} [{row['kind']}] {row['query']}{fix}: "
+                    f"RR {scores[1]:.2f} -> {scores[3]:.2f}"
+                )
+        by_kind[row["kind"]].append(tuple(scores))  # type: ignore[arg-type]
     out.append("")
     out.append("| kind | queries | S@1 before | S@1 after | MRR@10 before | MRR@10 after |")
     out.append("| --- | --- | --- | --- | --- | --- |")
@@ -117,16 +121,16 @@ def quality(index_dir: Path, path: Path, show: bool, title: str) -> list[str]:
 def false_corrections(index_dir: Path, eval_path: Path, show: bool) -> list[str]:
     rows = [json.loads(line) for line in eval_path.read_text(encoding="utf-8").splitlines() if line]
     applied, offered, rr = [], [], defaultdict(list)
-    with open_index(index_dir).searcher() as searcher:
-        for row in rows:
-            relevant = dict.fromkeys(row["relevant"], 1)
-            for understood in (False, True):
-                ids, correction, _ = ranked(searcher, row["query"], understood)
-                rr[understood].append(metrics.reciprocal_rank(ids, relevant, K))
-                if understood and correction:
-                    (applied if correction["applied"] else offered).append(
-                        (row["query"], correction)
-                    )
+    both = engines(index_dir)
+    for row in rows:
+        relevant = dict.fromkeys(row["relevant"], 1)
+        for understood in (False, True):
+            ids, correction, _ = ranked(both[understood], row["query"], understood)
+            rr[understood].append(metrics.reciprocal_rank(ids, relevant, K))
+            if understood and correction:
+                (applied if correction["applied"] else offered).append(
+                    (row["query"], correction)
+                )
     n = len(rows)
     out = [
         f"## False corrections: XQuAD-ru dev ({n} questions, {XQUAD_FOLDER})",

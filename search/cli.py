@@ -7,8 +7,9 @@ import os
 import sys
 from pathlib import Path
 
-from .index import IndexMissing, ReindexError, open_index, reindex
-from .query import QueryError, search
+from .engine import Engine, SearchRequest
+from .errors import IndexMissing, QueryError, ReindexError
+from .index import reindex
 
 
 def _reindex_parser() -> argparse.ArgumentParser:
@@ -77,26 +78,41 @@ def reindex_main(argv: list[str] | None = None) -> int:
 
 
 def search_main(argv: list[str] | None = None) -> int:
-    """Entry point of ``orbita-search``: search the index from a terminal."""
-    parser = argparse.ArgumentParser(prog="orbita-search", description="Search the index.")
+    """Entry point of ``orbita-search``: search the index from a terminal, with the same
+    results as the web page (corrections included unless ``--exact``)."""
+    parser = argparse.ArgumentParser(
+        prog="orbita-search",
+        description="Search the index as the web page does (see the README for the syntax).",
+    )
     parser.add_argument("query", nargs="+", help="query text (see README for the syntax)")
     parser.add_argument(
-        "--index", type=Path, default=Path(os.environ.get("ORBITA_INDEX", "index"))
+        "--index", type=Path, default=Path(os.environ.get("ORBITA_INDEX", "index")),
+        help="index folder (default: $ORBITA_INDEX or index/)",
     )
     parser.add_argument("--page", type=int, default=1)
     parser.add_argument("--per-page", type=int, default=10)
     parser.add_argument("--sort", default="relevance", choices=["relevance", "date"])
+    parser.add_argument(
+        "--exact", action="store_true",
+        help="search exactly what was typed: no layout, spelling or script corrections",
+    )
     args = parser.parse_args(argv)
+    request = SearchRequest(
+        " ".join(args.query), page=args.page, per_page=args.per_page, sort=args.sort,
+        correct=not args.exact,
+    )
+    engine = Engine(args.index)
     try:
-        handle = open_index(args.index)
-        with handle.searcher() as searcher:
-            result = search(
-                searcher, " ".join(args.query), page=args.page, per_page=args.per_page,
-                sort=args.sort,
-            )
+        result = engine.search(request)
     except (IndexMissing, QueryError) as e:
         print(f"orbita-search: {getattr(e, 'message', e)}", file=sys.stderr)
         return 1
+    finally:
+        engine.close()
+    correction = result.correction
+    if correction is not None:
+        verb = "showing results for" if correction.applied else "did you mean"
+        print(f"{verb}: {correction.corrected}")
     print(f"{result.total} found, {result.took_ms} ms")
     for n, hit in enumerate(result.hits, (result.page - 1) * result.per_page + 1):
         print(f"{n:3}. [{hit.score:.2f}] {hit.id} — {hit.title}")

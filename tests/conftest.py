@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from search.index import reindex
 from web import create_app
-from web.index_access import EXTENSION
+from web.access import EXTENSION
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_CORPUS = REPO_ROOT / "corpus"

@@ -184,8 +184,8 @@ import whoosh.multiproc as multiproc
 import whoosh.filedb.structfile as structfile
 import whoosh.writing as writing
 
-import search.index as si
 from search.cli import main
+from search.index import build, generations as gens
 
 point = os.environ.get("ORBITA_FAULT", "")
 at = int(os.environ.get("ORBITA_FAULT_AT", "1"))
@@ -237,28 +237,28 @@ def oserror(code):
 
 originals = []
 if point == "read":  # while documents are read and added
-    si.load_document = counting(si.load_document, die)
+    build.load_document = counting(build.load_document, die)
 elif point == "kill-writers":  # the writer processes die (SIGKILL, as the OOM killer does)
-    si.load_document = counting(si.load_document, kill_writers)
+    build.load_document = counting(build.load_document, kill_writers)
 elif point == "gate":  # hold the lock until the test creates $ORBITA_GATE
-    si.load_document = counting(si.load_document, gate)
+    build.load_document = counting(build.load_document, gate)
 elif point == "commit":  # inside Whoosh's commit: segments written, table of contents not
     writing.SegmentWriter._commit_toc = counting(writing.SegmentWriter._commit_toc, die)
 elif point == "check":  # committed, not yet checked nor given a manifest
-    si._check_generation = counting(si._check_generation, die)
+    build.check_generation = counting(build.check_generation, die)
 elif point == "manifest":  # the manifest being written
-    si._write_manifest = counting(si._write_manifest, die)
+    gens.write_manifest = counting(gens.write_manifest, die)
 elif point == "renamed":  # the new generation complete and renamed, CURRENT not yet switched
-    si._fsync_dir = counting(si._fsync_dir, die)
+    gens.fsync_dir = counting(gens.fsync_dir, die)
 elif point == "publish":  # CURRENT.tmp written, about to replace CURRENT
     replace = os.replace
     def guarded(src, dst, *args, **kwargs):
-        if Path(dst).name == si.CURRENT:
+        if Path(dst).name == gens.CURRENT:
             die()
         return replace(src, dst, *args, **kwargs)
     os.replace = guarded
 elif point == "cleanup":  # CURRENT switched, old generations not yet removed
-    si._clean_old = counting(si._clean_old, die)
+    gens.clean_old = counting(gens.clean_old, die)
 elif point == "enospc":  # the disk fills up under Whoosh's file writes (writer processes too)
     originals.append(structfile.StructFile.write)
     structfile.StructFile.write = oserror(errno.ENOSPC)
@@ -275,11 +275,11 @@ elif point:
 
 slow = float(os.environ.get("ORBITA_SLOW_READ", "0"))  # seconds per document read
 if slow:
-    load = si.load_document
+    load = build.load_document
     def slowly(*args, **kwargs):
         time.sleep(slow)
         return load(*args, **kwargs)
-    si.load_document = slowly
+    build.load_document = slowly
 
 sys.exit(main(sys.argv[1:]))
 """
@@ -363,9 +363,9 @@ def fingerprint(index_dir: Path) -> dict[str, str]:
     (and checked against the generation's manifest): no duplicates, no ghosts."""
     from search.index import MANIFEST, current_generation, open_index
 
-    with open_index(index_dir).searcher() as searcher:
-        stored = [(f["id"], f["hash"]) for f in searcher.all_stored_fields()]
-        count = searcher.doc_count()
+    with open_index(index_dir).snapshot() as snapshot:
+        stored = [(f["id"], f["hash"]) for f in snapshot.reader.all_stored_fields()]
+        count = snapshot.doc_count()
     ids = [doc_id for doc_id, _ in stored]
     assert len(ids) == len(set(ids)), "a document is in the index twice"
     assert count == len(stored)

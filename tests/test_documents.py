@@ -1,4 +1,4 @@
-"""search.documents: files -> Documents (encodings, markup, titles, dates, sources) and the scan."""
+"""search.corpus: files -> Documents (encodings, markup, titles, dates, sources) and the scan."""
 
 from __future__ import annotations
 
@@ -12,14 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from search import documents
-from search.documents import (
-    Document,
-    DocumentError,
-    content_hash,
-    load_document,
-    scan_corpus,
-)
+from search.corpus import Document, content_hash, load_document, scan_corpus
+from search.corpus import document as document_module
+from search.corpus import html as html_module
+from search.errors import DocumentError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED_ID = "mdai-kz/baikonur-talks-baiterek.txt"
@@ -203,12 +199,12 @@ def test_too_large_is_checked_before_reading(
 ) -> None:
     path = tmp_path / "big.txt"
     path.write_bytes(b"a" * 200)
-    monkeypatch.setattr(documents, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(document_module, "MAX_FILE_BYTES", 100)
 
     def no_open(*args: object, **kwargs: object) -> None:
         raise AssertionError("read a file that is too large")
 
-    monkeypatch.setattr(documents, "open", no_open, raising=False)
+    monkeypatch.setattr(document_module, "open", no_open, raising=False)
     with pytest.raises(DocumentError) as err:
         load_document(path, "big.txt")
     assert str(err.value) == "too large (200 bytes > 100 bytes)"
@@ -224,7 +220,7 @@ def test_too_large_message_in_megabytes(tmp_path: Path) -> None:
 
 
 def test_too_large_data_argument(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(documents, "MAX_FILE_BYTES", 10)
+    monkeypatch.setattr(document_module, "MAX_FILE_BYTES", 10)
     with pytest.raises(DocumentError, match=r"^too large"):
         load_document(Path("x.txt"), "x.txt", data="Байконур".encode())
 
@@ -252,7 +248,7 @@ def test_unreadable_file_simulated(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     def denied(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(documents, "open", denied, raising=False)
+    monkeypatch.setattr(document_module, "open", denied, raising=False)
     with pytest.raises(DocumentError) as err:
         load_document(path, "locked.txt")
     assert str(err.value) == "unreadable: permission denied"
@@ -690,7 +686,7 @@ def test_html_flat_fallback_when_the_tree_recurses(
     def recurse(text: str) -> None:
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(documents, "_soup_extract", recurse)
+    monkeypatch.setattr(html_module, "_soup_extract", recurse)
     flat = load(tmp_path, "b.html", html)
     assert (flat.title, flat.body, flat.date, flat.source) == (
         "Пуск «Союза»", "Ракета стартовала.\n\nВсё штатно.", "2018-05-14", "Роскосмос"

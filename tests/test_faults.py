@@ -37,7 +37,7 @@ from faultkit import (
     write_releases,
 )
 
-from search.documents import content_hash
+from search.corpus import content_hash
 from search.index import current_generation, reindex
 from web import create_app
 

@@ -28,9 +28,12 @@ from faultkit import (
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from searching import search
 
+from search.engine import Engine
+from search.errors import QueryError
 from search.index import open_index, reindex
-from search.query import QueryError, highlighter_for, parse_query, search
+from search.query import highlighter_for, parse_query
 from web import create_app
 
 # --- judging HTML --------------------------------------------------------------------------
@@ -206,8 +209,8 @@ class Hostile:
             capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
         )
         self.seconds = time.monotonic() - started
-        with open_index(self.index).searcher() as searcher:
-            self.stored = {f["id"]: f for f in searcher.all_stored_fields()}
+        with open_index(self.index).snapshot() as snapshot:
+            self.stored = {f["id"]: f for f in snapshot.reader.all_stored_fields()}
         self.client = create_app({"TESTING": True, "INDEX_DIR": self.index,
                                   "CORPUS_DIR": self.corpus}).test_client()
 
@@ -393,8 +396,8 @@ def test_unreadable_file_is_skipped_with_a_line_and_the_rest_indexed(unreadable_
     r = _reindex_without_dac(unreadable_corpus, tmp_path / "index")
     assert r.returncode == 0, r.stderr
     assert "skipped locked.txt: unreadable: permission denied" in r.stderr.splitlines()
-    with open_index(tmp_path / "index").searcher() as searcher:
-        ids = {f["id"] for f in searcher.all_stored_fields()}
+    with open_index(tmp_path / "index").snapshot() as snapshot:
+        ids = {f["id"] for f in snapshot.reader.all_stored_fields()}
     assert ids == {"ok/00000.txt", "ok/00001.txt", "ok/00002.txt"}
 
 
@@ -482,15 +485,16 @@ FUZZ = settings(max_examples=70, deadline=None, derandomize=True, database=None,
 def test_fuzzed_queries_parse_and_search_in_bounded_time(thousand, q):
     parse_query(q)
     highlighter_for(parse_query(q))
-    with open_index(thousand[0]).searcher() as searcher:
-        started = time.perf_counter()
-        try:
-            result = search(searcher, q)
-        except QueryError as e:
-            assert e.code and e.message
-        else:
-            assert result.total >= len(result.hits)
-        assert time.perf_counter() - started < REQUEST_SECONDS
+    engine = Engine(thousand[0])
+    started = time.perf_counter()
+    try:
+        result = search(engine, q)
+    except QueryError as e:
+        assert e.code and e.message
+    else:
+        assert result.total >= len(result.hits)
+    assert time.perf_counter() - started < REQUEST_SECONDS
+    engine.close()
 
 
 @FUZZ

@@ -13,20 +13,15 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from searching import plain_engine, search
 from whoosh import index as whoosh_index
 from whoosh.writing import PostingPool
 
-from search import index as index_module
-from search.documents import load_document
-from search.index import (
-    IndexMissing,
-    ReindexError,
-    current_generation,
-    open_index,
-    reindex,
-)
-from search.query import search
-from search.storage import SharedFile
+from search.corpus import load_document
+from search.engine import Engine
+from search.errors import IndexMissing, ReindexError
+from search.index import build, current_generation, generations, open_index, reindex, writers
+from search.index.storage import SharedFile
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED = REPO_ROOT / "corpus" / "mdai-kz" / "baikonur-talks-baiterek.txt"
@@ -34,8 +29,11 @@ SEED_ID = "mdai-kz/baikonur-talks-baiterek.txt"
 
 
 def ids(index_dir: Path, query: str, per_page: int = 100) -> list[str]:
-    with open_index(index_dir).searcher() as searcher:
-        return [hit.id for hit in search(searcher, query, per_page=per_page).hits]
+    engine = plain_engine(index_dir)
+    try:
+        return [hit.id for hit in search(engine, query, per_page=per_page).hits]
+    finally:
+        engine.close()
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -161,7 +159,7 @@ def test_disk_full_leaves_the_previous_index(corpus, tmp_path, monkeypatch):
     def no_space(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(index_module, "_write_manifest", no_space)
+    monkeypatch.setattr(generations, "write_manifest", no_space)
     with pytest.raises(ReindexError, match="disk is full"):
         reindex(corpus, index_dir)
     assert ids(index_dir, "луноход") == []
@@ -183,7 +181,7 @@ def test_second_reindex_is_refused_at_once(corpus, tmp_path):
     index_dir = tmp_path / "index"
     index_dir.mkdir()
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(index_dir / index_module.LOCK)],
+        [sys.executable, "-c", HOLD_LOCK, str(index_dir / generations.LOCK)],
         stdout=subprocess.PIPE, text=True,
     )
     try:
@@ -218,7 +216,7 @@ def test_interrupted_reindex_leaves_the_previous_index(corpus, tmp_path, monkeyp
             raise KeyboardInterrupt
         return load_document(path, doc_id, data)
 
-    monkeypatch.setattr(index_module, "load_document", interrupted)
+    monkeypatch.setattr(build, "load_document", interrupted)
     with pytest.raises(KeyboardInterrupt):
         reindex(corpus, index_dir)
     assert ids(index_dir, "луна") == []
@@ -246,15 +244,14 @@ def test_kill_9_during_reindex_leaves_a_searchable_index(corpus, tmp_path):
     # whatever moment it died at, readers see a complete generation
     live = current_generation(index_dir)
     assert live is not None
-    with open_index(index_dir).searcher() as searcher:
-        assert search(searcher, "байтерек").total in (1, 301)
+    assert search(Engine(index_dir), "байтерек").total in (1, 301)
     if live == before:
         assert ids(index_dir, "лунная программа") == []
     report = reindex(corpus, index_dir)
     assert report.documents == 301
-    with open_index(index_dir).searcher() as searcher:
-        assert searcher.doc_count() == 301
-        assert search(searcher, "лунная программа").total == 300
+    engine = Engine(index_dir)
+    assert engine.doc_count() == 301
+    assert search(engine, "лунная программа").total == 300
     assert not list(index_dir.glob("gen-*.tmp"))
 
 
@@ -266,14 +263,12 @@ def test_open_index_without_an_index_says_so(tmp_path):
 def test_readers_follow_a_new_generation_without_reopening(corpus, tmp_path):
     index_dir = tmp_path / "index"
     reindex(corpus, index_dir)
-    handle = open_index(index_dir)
-    with handle.searcher() as searcher:
-        assert search(searcher, "луноход").total == 0
+    engine = Engine(index_dir)
+    assert search(engine, "луноход").total == 0
     write(corpus / "lunokhod.txt", "Луноход-1\n\nЛуноход проехал десять километров.")
     reindex(corpus, index_dir)
-    with handle.searcher() as searcher:
-        assert search(searcher, "луноход").total == 1
-    assert handle.doc_count() == 2
+    assert search(engine, "луноход").total == 1
+    assert engine.doc_count() == 2
 
 
 def segment_sizes(index_dir: Path) -> list[int]:
@@ -297,7 +292,7 @@ def test_incremental_runs_fold_their_small_segments_together(corpus, tmp_path, m
     assert ids(index_dir, "отстыковался") == ["progress-1.txt"]
     assert sorted(ids(index_dir, "пристыковался")) == [f"progress-{n}.txt" for n in (2, 3, 4)]
 
-    monkeypatch.setattr(index_module, "SMALL_SEGMENT_DOCS", 3)  # now that one is big
+    monkeypatch.setattr(writers, "SMALL_SEGMENT_DOCS", 3)  # now that one is big
     write(corpus / "soyuz.txt", "Союз МС-26\n\nКорабль «Союз МС-26» пристыковался к МКС.")
     reindex(corpus, index_dir)
     assert segment_sizes(index_dir) == [1, 5]  # a big segment is not rewritten
@@ -319,7 +314,7 @@ def test_postings_sorted_on_disk_give_the_same_index(corpus, tmp_path, monkeypat
     write_run = PostingPool._write_run
     monkeypatch.setattr(PostingPool, "_write_run", lambda pool, f, items: (
         runs.append(len(items)), write_run(pool, f, items)))
-    monkeypatch.setattr(index_module, "WRITER_LIMIT_MB", 0.05)  # spill every ~300 postings
+    monkeypatch.setattr(writers, "WRITER_LIMIT_MB", 0.05)  # spill every ~300 postings
     reindex(corpus, tmp_path / "on-disk")
     assert len(runs) >= 3  # several runs, merged back
 
@@ -336,19 +331,21 @@ def test_postings_sorted_on_disk_give_the_same_index(corpus, tmp_path, monkeypat
 def test_one_searcher_serves_every_thread_and_the_old_one_closes_when_done(corpus, tmp_path):
     index_dir = tmp_path / "index"
     reindex(corpus, index_dir)
-    handle = open_index(index_dir)
+    engine = Engine(index_dir)
+    handle = engine.handle
     with ExitStack() as request:  # a request that began before the reindex below
-        old = request.enter_context(handle.searcher())
-        expected = [h.id for h in search(old, "космодром Байконур").hits]
+        old = request.enter_context(handle.snapshot())
+        expected = [h.id for h in search(engine, "космодром Байконур", snapshot=old).hits]
         seen: set[int] = set()
         failures: list[BaseException] = []
 
         def work() -> None:
             try:
                 for _ in range(20):
-                    with handle.searcher() as s:
+                    with handle.snapshot() as s:
                         seen.add(id(s))
-                        assert [h.id for h in search(s, "космодром Байконур").hits] == expected
+                        found = search(engine, "космодром Байконур", snapshot=s).hits
+                        assert [h.id for h in found] == expected
             except BaseException as e:  # reported below
                 failures.append(e)
 
@@ -357,15 +354,16 @@ def test_one_searcher_serves_every_thread_and_the_old_one_closes_when_done(corpu
             t.start()
         for t in threads:
             t.join()
-        assert not failures and seen == {id(old)}  # one searcher for every thread
+        assert not failures and seen == {id(old)}  # one snapshot for every thread
 
         write(corpus / "lunokhod.txt", "Луноход-1\n\nЛуноход проехал десять километров.")
         reindex(corpus, index_dir)
-        with handle.searcher() as new:
-            assert new is not old and search(new, "луноход").total == 1
-        assert search(old, "луноход").total == 0  # the old request finishes on its generation
-        assert not old.is_closed
-    assert old.is_closed  # closed as soon as its last request is done
+        with handle.snapshot() as new:
+            assert new is not old and search(engine, "луноход", snapshot=new).total == 1
+        # the old request finishes on its generation
+        assert search(engine, "луноход", snapshot=old).total == 0
+        assert not old.searcher.is_closed
+    assert old.searcher.is_closed  # closed as soon as its last request is done
 
 
 def test_shared_file_keeps_a_read_position_per_thread(tmp_path):
@@ -391,9 +389,9 @@ def test_shared_file_keeps_a_read_position_per_thread(tmp_path):
 def test_index_of_another_format_asks_for_a_reindex(corpus, tmp_path, monkeypatch):
     index_dir = tmp_path / "index"
     reindex(corpus, index_dir)
-    monkeypatch.setattr(index_module, "FORMAT_VERSION", index_module.FORMAT_VERSION + 1)
+    monkeypatch.setattr(generations, "FORMAT_VERSION", generations.FORMAT_VERSION + 1)
     with pytest.raises(IndexMissing, match="run reindex"):
-        with open_index(index_dir).searcher():
+        with open_index(index_dir).snapshot():
             pass
     report = reindex(corpus, index_dir)  # rebuilt from scratch in the new format
     assert report.added == 1

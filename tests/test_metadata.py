@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from search.documents import Document, load_document
-from search.sources import resolve
+from search.corpus import Document, load_document
+from search.corpus import resolve_source as resolve
 
 
 def load(tmp_path: Path, doc_id: str, text: str) -> Document:

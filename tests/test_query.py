@@ -8,20 +8,13 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from searching import plain_engine, search
 
-from search.highlight import Highlighter
-from search.index import open_index, reindex
-from search.query import (
-    MAX_PER_PAGE,
-    MAX_QUERY_CHARS,
-    QueryError,
-    _Compiler,
-    get_document,
-    highlight_document,
-    parse_query,
-    search,
-)
-from search.scoring import Scorer, flatten
+from search.engine import MAX_PER_PAGE, MAX_QUERY_CHARS
+from search.errors import QueryError
+from search.index import reindex
+from search.query import Highlighter, compile_query, parse_query
+from search.ranking import Scorer, flatten
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEED_ID = "mdai-kz/baikonur-talks-baiterek.txt"
@@ -51,7 +44,7 @@ DOCS = {
 
 
 @pytest.fixture(scope="module")
-def searcher(tmp_path_factory):
+def engine(tmp_path_factory):
     root = tmp_path_factory.mktemp("query")
     corpus = root / "corpus"
     for doc_id, text in DOCS.items():
@@ -60,12 +53,13 @@ def searcher(tmp_path_factory):
         path.write_text(text, encoding="utf-8")
     report = reindex(corpus, root / "index")
     assert not report.skipped
-    with open_index(root / "index").searcher() as s:
-        yield s
+    engine = plain_engine(root / "index")
+    yield engine
+    engine.close()
 
 
-def ids(searcher, q: str, **kwargs) -> list[str]:
-    return [hit.id for hit in search(searcher, q, per_page=MAX_PER_PAGE, **kwargs).hits]
+def ids(engine, q: str, **kwargs) -> list[str]:
+    return [hit.id for hit in search(engine, q, per_page=MAX_PER_PAGE, **kwargs).hits]
 
 
 # --- words, inflection, readings -----------------------------------------------------------
@@ -83,126 +77,126 @@ def ids(searcher, q: str, **kwargs) -> list[str]:
         ("Роскосмоса", SEED_ID),
     ],
 )
-def test_inflected_queries_find_the_release(searcher, query, expected_first):
-    assert ids(searcher, query)[0] == expected_first
+def test_inflected_queries_find_the_release(engine, query, expected_first):
+    assert ids(engine, query)[0] == expected_first
 
 
-def test_ambiguous_word_finds_every_reading(searcher):
+def test_ambiguous_word_finds_every_reading(engine):
     # «стали» is both "steel" (сталь) and "became" (стать): both documents are found
-    assert {"steel.txt", "became.txt"} <= set(ids(searcher, "стали"))
+    assert {"steel.txt", "became.txt"} <= set(ids(engine, "стали"))
 
 
-def test_yo_and_e_are_the_same_letter(searcher):
-    assert ids(searcher, "Королев") == ids(searcher, "Королёв")
-    assert "korolev.txt" in ids(searcher, "королеве")
+def test_yo_and_e_are_the_same_letter(engine):
+    assert ids(engine, "Королев") == ids(engine, "Королёв")
+    assert "korolev.txt" in ids(engine, "королеве")
 
 
-def test_english_words_match_other_forms(searcher):
-    assert ids(searcher, "launch") == ["launch-en.txt"]
-    assert ids(searcher, "spacecrafts") == ["launch-en.txt"]
+def test_english_words_match_other_forms(engine):
+    assert ids(engine, "launch") == ["launch-en.txt"]
+    assert ids(engine, "spacecrafts") == ["launch-en.txt"]
 
 
-def test_codes_and_numbers(searcher):
-    assert ids(searcher, "МС-18") == ["soyuz-2021.txt"]
-    assert ids(searcher, "Союз-2.1а") == ["soyuz-2021.txt"]
-    assert ids(searcher, "243") == [SEED_ID]
-    assert ids(searcher, "26.12.2016") == [SEED_ID]
+def test_codes_and_numbers(engine):
+    assert ids(engine, "МС-18") == ["soyuz-2021.txt"]
+    assert ids(engine, "Союз-2.1а") == ["soyuz-2021.txt"]
+    assert ids(engine, "243") == [SEED_ID]
+    assert ids(engine, "26.12.2016") == [SEED_ID]
 
 
-def test_hyphenated_query_finds_words_written_apart_too(searcher):
-    found = ids(searcher, "ракета-носитель")
+def test_hyphenated_query_finds_words_written_apart_too(engine):
+    found = ids(engine, "ракета-носитель")
     assert {"soyuz-2018.txt", "soyuz-2021.txt"} <= set(found)
 
 
 # --- phrases, operators --------------------------------------------------------------------
 
 
-def test_phrase_matches_across_inflection(searcher):
-    assert ids(searcher, '"космического ракетного комплекса"') == [SEED_ID]
-    assert ids(searcher, '"космический ракетный комплекс"') == [SEED_ID]
+def test_phrase_matches_across_inflection(engine):
+    assert ids(engine, '"космического ракетного комплекса"') == [SEED_ID]
+    assert ids(engine, '"космический ракетный комплекс"') == [SEED_ID]
 
 
-def test_phrase_needs_the_words_together(searcher):
+def test_phrase_needs_the_words_together(engine):
     # both words are in rocket-words.txt, but not next to each other
-    assert "rocket-words.txt" in ids(searcher, "ракеты носители")
+    assert "rocket-words.txt" in ids(engine, "ракеты носители")
     # the phrase matches the hyphenated «ракета-носитель», not the scattered words
-    assert set(ids(searcher, '"ракеты носители"')) == {"soyuz-2018.txt", "soyuz-2021.txt"}
-    assert set(ids(searcher, '"ракеты-носителя"')) == {"soyuz-2018.txt", "soyuz-2021.txt"}
+    assert set(ids(engine, '"ракеты носители"')) == {"soyuz-2018.txt", "soyuz-2021.txt"}
+    assert set(ids(engine, '"ракеты-носителя"')) == {"soyuz-2018.txt", "soyuz-2021.txt"}
 
 
-def test_phrase_with_function_words(searcher):
-    assert ids(searcher, '"на космодроме"') == [SEED_ID]
+def test_phrase_with_function_words(engine):
+    assert ids(engine, '"на космодроме"') == [SEED_ID]
 
 
 @pytest.mark.parametrize("op", ["OR", "ИЛИ", "|", "or"])
-def test_or_finds_either_word(searcher, op):
-    assert set(ids(searcher, f"Байтерек {op} Artemis")) == {SEED_ID, "launch-en.txt"}
+def test_or_finds_either_word(engine, op):
+    assert set(ids(engine, f"Байтерек {op} Artemis")) == {SEED_ID, "launch-en.txt"}
 
 
-def test_minus_excludes(searcher):
-    with_soyuz = set(ids(searcher, "Байконур"))
+def test_minus_excludes(engine):
+    with_soyuz = set(ids(engine, "Байконур"))
     assert {"soyuz-2018.txt", "soyuz-2021.txt", SEED_ID} <= with_soyuz
-    assert "soyuz-2018.txt" not in ids(searcher, "Байконур -Союз")
-    assert SEED_ID in ids(searcher, "Байконур -Союз")
-    assert set(ids(searcher, "Байконур -Союз -ракета")) == {SEED_ID}
-    found = set(ids(searcher, 'Байконур -"Союз МС-18"'))
+    assert "soyuz-2018.txt" not in ids(engine, "Байконур -Союз")
+    assert SEED_ID in ids(engine, "Байконур -Союз")
+    assert set(ids(engine, "Байконур -Союз -ракета")) == {SEED_ID}
+    found = set(ids(engine, 'Байконур -"Союз МС-18"'))
     assert "soyuz-2018.txt" in found and "soyuz-2021.txt" not in found
 
 
-def test_title_field(searcher):
-    assert "soyuz-2018.txt" in ids(searcher, "корабль")
-    assert ids(searcher, "title:корабль") == []
-    assert ids(searcher, "заголовок:переговоры") == [SEED_ID]
-    assert ids(searcher, 'title:"союз мс-18"') == ["soyuz-2021.txt"]
+def test_title_field(engine):
+    assert "soyuz-2018.txt" in ids(engine, "корабль")
+    assert ids(engine, "title:корабль") == []
+    assert ids(engine, "заголовок:переговоры") == [SEED_ID]
+    assert ids(engine, 'title:"союз мс-18"') == ["soyuz-2021.txt"]
 
 
-def test_prefix(searcher):
-    assert set(ids(searcher, "Байкон*")) == {
+def test_prefix(engine):
+    assert set(ids(engine, "Байкон*")) == {
         SEED_ID, "soyuz-2018.txt", "soyuz-2021.txt", "baikonur-a.txt", "baikonur-b.txt"
     }
-    assert ids(searcher, "байтер*") == [SEED_ID]
+    assert ids(engine, "байтер*") == [SEED_ID]
 
 
-def test_exact_form_only(searcher):
-    assert ids(searcher, "=стали") and set(ids(searcher, "=стали")) == {"steel.txt", "became.txt"}
-    assert ids(searcher, "=Королёве") == ["korolev.txt"]
-    assert ids(searcher, "=королев") == ["korolev.txt"]  # ё folds to е in exact forms too
-    assert ids(searcher, "=Королёва") == []  # a form that is not written anywhere
-    assert "korolev.txt" in ids(searcher, "королева")
-    assert "baikonur-b.txt" not in ids(searcher, "!Байконура")
-    assert "baikonur-a.txt" in ids(searcher, "!Байконура")
+def test_exact_form_only(engine):
+    assert ids(engine, "=стали") and set(ids(engine, "=стали")) == {"steel.txt", "became.txt"}
+    assert ids(engine, "=Королёве") == ["korolev.txt"]
+    assert ids(engine, "=королев") == ["korolev.txt"]  # ё folds to е in exact forms too
+    assert ids(engine, "=Королёва") == []  # a form that is not written anywhere
+    assert "korolev.txt" in ids(engine, "королева")
+    assert "baikonur-b.txt" not in ids(engine, "!Байконура")
+    assert "baikonur-a.txt" in ids(engine, "!Байконура")
 
 
-def test_parentheses_group(searcher):
-    assert set(ids(searcher, "(Artemis OR Байтерек) -NASA")) == {SEED_ID}
+def test_parentheses_group(engine):
+    assert set(ids(engine, "(Artemis OR Байтерек) -NASA")) == {SEED_ID}
 
 
 # --- ranking -------------------------------------------------------------------------------
 
 
-def test_documents_with_more_of_the_words_come_first(searcher):
+def test_documents_with_more_of_the_words_come_first(engine):
     # a natural question: «протокол» and «Байтерек» only in the seed, «подпишут» nowhere
-    found = ids(searcher, "когда подпишут протокол по Байтереку")
+    found = ids(engine, "когда подпишут протокол по Байтереку")
     assert found[0] == SEED_ID
-    found = ids(searcher, "Союз стартовал с Байконура к станции")
+    found = ids(engine, "Союз стартовал с Байконура к станции")
     assert found[0] == "soyuz-2021.txt"
 
 
-def test_function_words_do_not_decide_the_ranking(searcher):
-    result = search(searcher, "на по и о когда Артемис")
+def test_function_words_do_not_decide_the_ranking(engine):
+    result = search(engine, "на по и о когда Артемис")
     assert result.total == 0 or [h.id for h in result.hits] == ["launch-en.txt"]
-    assert ids(searcher, "о Байтерек") == [SEED_ID]
+    assert ids(engine, "о Байтерек") == [SEED_ID]
 
 
-def test_only_function_words_still_search(searcher):
-    assert search(searcher, "на").total > 0
+def test_only_function_words_still_search(engine):
+    assert search(engine, "на").total > 0
 
 
-def test_exact_form_ranks_above_other_forms(searcher):
+def test_exact_form_ranks_above_other_forms(engine):
     # the two releases differ only in the form of «Байконур»
-    found = ids(searcher, "Байконура пуск")
+    found = ids(engine, "Байконура пуск")
     assert found.index("baikonur-a.txt") < found.index("baikonur-b.txt")
-    found = ids(searcher, "Байконур пуск")
+    found = ids(engine, "Байконур пуск")
     assert found.index("baikonur-b.txt") < found.index("baikonur-a.txt")
 
 
@@ -217,8 +211,8 @@ def test_words_close_together_rank_first(tmp_path):
         "Испытания\n\nРакета ушла в полёт. Инженеры проверили телеметрию, двигатели "
         "«Ангара» и связь после старта.", encoding="utf-8")
     reindex(corpus, tmp_path / "index")
-    with open_index(tmp_path / "index").searcher() as s:
-        assert [hit.id for hit in search(s, "ракета Ангара").hits] == ["near.txt", "far.txt"]
+    found = search(plain_engine(tmp_path / "index"), "ракета Ангара").hits
+    assert [hit.id for hit in found] == ["near.txt", "far.txt"]
 
 
 def test_a_word_no_document_holds_is_looked_for_by_its_stem(tmp_path):
@@ -232,11 +226,11 @@ def test_a_word_no_document_holds_is_looked_for_by_its_stem(tmp_path):
     (corpus / "moon.txt").write_text(
         "Луна над Байконуром\n\nНад космодромом взошла полная луна.", encoding="utf-8")
     reindex(corpus, tmp_path / "index")
-    with open_index(tmp_path / "index").searcher() as s:
-        # a misspelt form with no lemma in the index: «гравитационный» shares its stem
-        assert [hit.id for hit in search(s, "гравитационые").hits] == ["waves.txt"]
-        # «луна» is in the index: «лунный», of the same stem, is not pulled in
-        assert [hit.id for hit in search(s, "луна").hits] == ["moon.txt"]
+    engine = plain_engine(tmp_path / "index")
+    # a misspelt form with no lemma in the index: «гравитационный» shares its stem
+    assert [hit.id for hit in search(engine, "гравитационые").hits] == ["waves.txt"]
+    # «луна» is in the index: «лунный», of the same stem, is not pulled in
+    assert [hit.id for hit in search(engine, "луна").hits] == ["moon.txt"]
 
 
 @pytest.mark.parametrize(
@@ -244,58 +238,59 @@ def test_a_word_no_document_holds_is_looked_for_by_its_stem(tmp_path):
     ['"космического ракетного комплекса"', '"ракеты-носителя"', '"на космодроме"',
      '"Союз МС-18"', 'title:"союз мс-18"'],
 )
-def test_phrase_scores_equal_whoosh_span_scores(searcher, phrase):
+def test_phrase_scores_equal_whoosh_span_scores(engine, phrase):
     # phrases are scored from posting arrays, not Whoosh's span matcher: same numbers
-    scorer = Scorer(searcher)
     found = False
-    for unit in _Compiler(searcher).top(parse_query(phrase)).units:
-        for clause, factor in flatten(unit):
-            fast = scorer.zeros()
-            scorer.add(fast, clause, factor)
-            ids, values = scorer.whoosh(clause)
-            slow = scorer.zeros()
-            slow[ids] += values * factor
-            assert np.allclose(fast, slow)
-            found = found or fast.any()
+    with engine.snapshot() as snapshot:
+        scorer = Scorer(snapshot)
+        for unit in compile_query(parse_query(phrase), snapshot).units:
+            for clause, factor in flatten(unit):
+                fast = scorer.zeros()
+                scorer.add(fast, clause, factor)
+                ids, values = scorer.whoosh(clause)
+                slow = scorer.zeros()
+                slow[ids] += values * factor
+                assert np.allclose(fast, slow)
+                found = found or fast.any()
     assert found
 
 
-def test_title_ranks_above_body(searcher):
-    assert ids(searcher, "телескоп")[:2] == ["title-doc.txt", "body-doc.txt"]
+def test_title_ranks_above_body(engine):
+    assert ids(engine, "телескоп")[:2] == ["title-doc.txt", "body-doc.txt"]
 
 
 # --- results -------------------------------------------------------------------------------
 
 
-def test_paging_and_exact_total(searcher):
-    everything = ids(searcher, "Байконур OR Союз OR стали")
-    result = search(searcher, "Байконур OR Союз OR стали", page=2, per_page=2)
+def test_paging_and_exact_total(engine):
+    everything = ids(engine, "Байконур OR Союз OR стали")
+    result = search(engine, "Байконур OR Союз OR стали", page=2, per_page=2)
     assert result.total == len(everything)
     assert [h.id for h in result.hits] == everything[2:4]
 
 
-def test_sort_by_date_newest_first_undated_last(searcher):
-    found = ids(searcher, "Байконур", sort="date")
+def test_sort_by_date_newest_first_undated_last(engine):
+    found = ids(engine, "Байконур", sort="date")
     assert found[:2] == ["soyuz-2021.txt", "soyuz-2018.txt"]
     assert set(found[2:]) == {SEED_ID, "baikonur-a.txt", "baikonur-b.txt"}
 
 
-def test_hits_carry_metadata(searcher):
-    hit = search(searcher, "Союз МС-18").hits[0]
+def test_hits_carry_metadata(engine):
+    hit = search(engine, "Союз МС-18").hits[0]
     assert (hit.id, hit.date, hit.lang) == ("soyuz-2021.txt", "2021-04-09", "ru")
     assert hit.score > 0
 
 
-def test_snippet_marks_matched_forms(searcher):
-    hit = search(searcher, "байтерека").hits[0]
+def test_snippet_marks_matched_forms(engine):
+    hit = search(engine, "байтерека").hits[0]
     assert "«<mark>Байтерек</mark>»" in hit.snippet_html
     assert "<mark>" not in hit.title_html
-    hit = search(searcher, "космодрома Байконур").hits[0]
+    hit = search(engine, "космодрома Байконур").hits[0]
     assert "<mark>космодроме</mark> «<mark>Байконур</mark>»" in hit.title_html
 
 
-def test_snippet_is_short_and_in_fragments(searcher):
-    snippet = search(searcher, "инвестиций").hits[0].snippet_html
+def test_snippet_is_short_and_in_fragments(engine):
+    snippet = search(engine, "инвестиций").hits[0].snippet_html
     text = snippet.replace("<mark>", "").replace("</mark>", "")
     assert len(text) < 3 * 230
     assert text.count("…") >= 1
@@ -313,22 +308,21 @@ def test_snippet_of_a_long_article_finds_words_far_down():
     assert highlighter.snippet(near).startswith("<mark>Луноход</mark> готов.")
 
 
-def test_text_is_escaped_and_only_mark_tags_remain(searcher):
-    hit = search(searcher, "метеоров").hits[0]
+def test_text_is_escaped_and_only_mark_tags_remain(engine):
+    hit = search(engine, "метеоров").hits[0]
     assert "<script>" not in hit.snippet_html and "<img" not in hit.snippet_html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hit.snippet_html
-    hit = search(searcher, "script alert").hits[0]
+    hit = search(engine, "script alert").hits[0]
     assert "&lt;<mark>script</mark>&gt;" in hit.snippet_html
 
 
-def test_document_page_highlighting(searcher):
-    doc = get_document(searcher, SEED_ID)
+def test_document_page_highlighting(engine):
+    doc = engine.document(SEED_ID, "байтерек переговоры")
     assert doc is not None and doc.title.startswith("На космодроме")
-    title_html, paragraphs = highlight_document(doc, "байтерек переговоры")
-    assert "<mark>переговоры</mark>" in title_html
-    assert len(paragraphs) >= 8
-    assert any("«<mark>Байтерек</mark>»" in p for p in paragraphs)
-    assert get_document(searcher, "../etc/passwd") is None
+    assert "<mark>переговоры</mark>" in doc.title_html
+    assert len(doc.paragraphs_html) >= 8
+    assert any("«<mark>Байтерек</mark>»" in p for p in doc.paragraphs_html)
+    assert engine.document("../etc/passwd") is None
 
 
 # --- bad and odd input ---------------------------------------------------------------------
@@ -348,9 +342,9 @@ def test_document_page_highlighting(searcher):
         ({"q": "-байконур"}, "only_exclusions"),
     ],
 )
-def test_bad_requests_are_clear_errors(searcher, kwargs, code):
+def test_bad_requests_are_clear_errors(engine, kwargs, code):
     with pytest.raises(QueryError) as err:
-        search(searcher, **kwargs)
+        search(engine, **kwargs)
     assert err.value.code == code
     assert err.value.message
 
@@ -361,23 +355,23 @@ def test_bad_requests_are_clear_errors(searcher, kwargs, code):
      "((((((", "🚀 ракета", "'; DROP TABLE docs; --", "<b>союз</b>", "a*", "\x00байконур",
      "ИЛИ байтерек ИЛИ", "-(-)", "союз " * 190],
 )
-def test_odd_input_never_raises(searcher, query):
-    result = search(searcher, query)
+def test_odd_input_never_raises(engine, query):
+    result = search(engine, query)
     assert result.total >= 0
 
 
-def test_unbalanced_quote_still_finds_the_phrase(searcher):
-    assert ids(searcher, '"космического ракетного') == [SEED_ID]
+def test_unbalanced_quote_still_finds_the_phrase(engine):
+    assert ids(engine, '"космического ракетного') == [SEED_ID]
 
 
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(st.text(max_size=80))
-def test_any_text_parses_and_searches(searcher, text):
+def test_any_text_parses_and_searches(engine, text):
     parse_query(text)
     try:
-        result = search(searcher, text)
+        result = search(engine, text)
     except QueryError as e:
         assert e.code in ("empty_query", "only_exclusions")
     else:

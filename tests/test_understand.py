@@ -8,6 +8,7 @@ from bisect import bisect_left
 from pathlib import Path
 
 import pytest
+from searching import plain_engine, search
 from understand_corpus import (
     BAIKONUR,
     BAIKONUR_2,
@@ -24,36 +25,62 @@ from understand_corpus import (
     build,
     write_corpus,
 )
-from whoosh import index as whoosh_index
 
-from search import suggest as suggest_module
-from search.index import current_generation, open_index, reindex
-from search.layout import switch_layout
-from search.query import QueryError, parse_query, search
-from search.rebuild import build_elsewhere
-from search.spelling import SkeletonIndex, distance, skeleton, suggest
-from search.suggest import Suggester, build_suggester, suggestions, suggestions_for
-from search.synonyms import DEFAULT_PATH, SynonymError, Synonyms, load, parse_entries
-from search.translit import to_cyrillic, to_latin
-from search.understand import (
-    build_understanding,
-    expansion,
-    understanding_for,
-    understood_search,
-    warm_up,
+from search.engine import Engine
+from search.errors import IndexMissing, QueryError, SynonymError
+from search.index import (
+    Strings,
+    Vocabulary,
+    current_generation,
+    open_generation,
+    read_vocabulary,
+    reindex,
 )
-from search.vocabulary import Strings, Vocabulary, read_vocabulary
+from search.query import Group, parse_query
+from search.understand import (
+    SYNONYMS_PATH,
+    Suggester,
+    Synonyms,
+    build_suggester,
+    distance,
+    expand,
+    load_synonyms,
+    parse_entries,
+    skeleton,
+    suggest,
+    switch_layout,
+    tables,
+    to_cyrillic,
+    to_latin,
+    understanding_for,
+)
+from search.understand.spelling import SkeletonIndex
 
 
 @pytest.fixture(scope="module")
-def handle(tmp_path_factory):
-    return open_index(build(tmp_path_factory.mktemp("understand")))
+def index_dir(tmp_path_factory):
+    return build(tmp_path_factory.mktemp("understand"))
 
 
-@pytest.fixture
-def searcher(handle):
-    with handle.searcher() as s:
-        yield s
+@pytest.fixture(scope="module")
+def engine(index_dir):
+    engine = Engine(index_dir)
+    yield engine
+    engine.close()
+
+
+@pytest.fixture(scope="module")
+def plain(index_dir):
+    """The same index searched without understanding: no synonyms, no corrections."""
+    engine = plain_engine(index_dir)
+    yield engine
+    engine.close()
+
+
+def understood(engine: Engine, q: str, **params):
+    """The search the page makes: corrections on unless ``correct=False``."""
+    params.setdefault("correct", True)
+    return search(engine, q, **params)
 
 
 def ids(result) -> list[str]:
@@ -73,26 +100,26 @@ def ids(result) -> list[str]:
         ("cgenybr b rjcvjlhjv", "спутник и космодром"),  # a one-letter one too
     ],
 )
-def test_query_typed_in_the_wrong_layout_is_switched_and_said_so(searcher, typed, meant):
-    result = understood_search(searcher, typed)
-    assert result.correction == {
+def test_query_typed_in_the_wrong_layout_is_switched_and_said_so(engine, plain, typed, meant):
+    result = understood(engine, typed)
+    assert result.correction.to_dict() == {
         "original": typed, "corrected": meant, "kind": "layout", "applied": True,
     }
     assert result.query == typed
-    assert result.total > 0 and search(searcher, typed).total < result.total
+    assert result.total > 0 and search(plain, typed).total < result.total
 
 
-def test_switched_layout_finds_what_the_meant_query_finds(searcher):
-    assert ids(understood_search(searcher, "rjcvjlhjv ,fqrjyeh"))[:3] == ids(
-        understood_search(searcher, "космодром байконур")
+def test_switched_layout_finds_what_the_meant_query_finds(engine, plain):
+    assert ids(understood(engine, "rjcvjlhjv ,fqrjyeh"))[:3] == ids(
+        understood(engine, "космодром байконур")
     )[:3]
 
 
 @pytest.mark.parametrize(
     "typed", ["NASA", "ISS", "Falcon 9", "Baikonur", "Soyuz", "байконыр", "телескоп хабл"]
 )
-def test_queries_fine_as_typed_are_not_switched(searcher, typed):
-    assert understood_search(searcher, typed).correction is None
+def test_queries_fine_as_typed_are_not_switched(engine, plain, typed):
+    assert understood(engine, typed).correction is None
 
 
 def test_layout_tables_are_each_others_inverse():
@@ -118,20 +145,20 @@ def test_layout_tables_are_each_others_inverse():
         ("Спутнек", "Спутник"),  # and so is the capital
     ],
 )
-def test_misspelled_word_is_corrected_when_nothing_is_found(searcher, typed, meant):
-    assert search(searcher, typed).total == 0
-    result = understood_search(searcher, typed)
-    assert result.correction == {
+def test_misspelled_word_is_corrected_when_nothing_is_found(engine, plain, typed, meant):
+    assert search(plain, typed).total == 0
+    result = understood(engine, typed)
+    assert result.correction.to_dict() == {
         "original": typed, "corrected": meant, "kind": "spelling", "applied": True,
     }
     assert result.total > 0
 
 
-def test_correction_is_only_offered_when_the_query_finds_something(searcher):
+def test_correction_is_only_offered_when_the_query_finds_something(engine, plain):
     typed = "космадром байконур"
-    as_typed = search(searcher, typed)
-    result = understood_search(searcher, typed)
-    assert result.correction == {
+    as_typed = search(plain, typed)
+    result = understood(engine, typed)
+    assert result.correction.to_dict() == {
         "original": typed, "corrected": "космодром байконур", "kind": "spelling",
         "applied": False,
     }
@@ -139,31 +166,31 @@ def test_correction_is_only_offered_when_the_query_finds_something(searcher):
 
 
 @pytest.mark.parametrize("typed", ["байконыр", "Байконыр", "космодромом", "спутники"])
-def test_words_of_the_index_are_never_corrected(searcher, typed):
-    assert understood_search(searcher, typed).correction is None
+def test_words_of_the_index_are_never_corrected(engine, plain, typed):
+    assert understood(engine, typed).correction is None
 
 
-def test_words_of_the_language_are_not_corrected_into_others(searcher):
+def test_words_of_the_language_are_not_corrected_into_others(engine, plain):
     # «насколько» is in no document, but it is a Russian word, not a typo of «несколько»
-    result = understood_search(searcher, "насколько")
+    result = understood(engine, "насколько")
     assert result.correction is None and result.total == 0
 
 
-def test_exact_forms_and_prefixes_are_taken_as_typed(searcher):
-    assert understood_search(searcher, "=космадром").correction is None
-    assert understood_search(searcher, "космадр*").correction is None
+def test_exact_forms_and_prefixes_are_taken_as_typed(engine, plain):
+    assert understood(engine, "=космадром").correction is None
+    assert understood(engine, "космадр*").correction is None
 
 
-def test_query_syntax_survives_a_correction(searcher):
-    fixed = understood_search(searcher, "title:космадром")
-    assert fixed.correction["corrected"] == "title:космодром" and fixed.total > 0
-    assert understood_search(searcher, "байконур -космадром").correction is None
-    either = understood_search(searcher, "космадром OR байкнур")
-    assert either.correction["corrected"] == "космодром OR байконур"
+def test_query_syntax_survives_a_correction(engine, plain):
+    fixed = understood(engine, "title:космадром")
+    assert fixed.correction.corrected == "title:космодром" and fixed.total > 0
+    assert understood(engine, "байконур -космадром").correction is None
+    either = understood(engine, "космадром OR байкнур")
+    assert either.correction.corrected == "космодром OR байконур"
 
 
-def test_nothing_to_correct_into_leaves_the_empty_result(searcher):
-    result = understood_search(searcher, "щщщжжжыыы")
+def test_nothing_to_correct_into_leaves_the_empty_result(engine, plain):
+    result = understood(engine, "щщщжжжыыы")
     assert result.total == 0 and result.correction is None
 
 
@@ -177,18 +204,18 @@ def test_weighted_distance_makes_vowel_slips_cheap():
 # --- Latin ↔ Cyrillic --------------------------------------------------------------------
 
 
-def test_latin_name_finds_the_cyrillic_spelling(searcher):
-    result = understood_search(searcher, "Rogozin")
-    assert search(searcher, "Rogozin").total == 0
+def test_latin_name_finds_the_cyrillic_spelling(engine, plain):
+    result = understood(engine, "Rogozin")
+    assert search(plain, "Rogozin").total == 0
     assert ids(result) == [ROGOZIN]
-    assert result.correction == {
+    assert result.correction.to_dict() == {
         "original": "Rogozin", "corrected": "Рогозин", "kind": "translit", "applied": True,
     }
 
 
-def test_name_in_either_script_finds_both(searcher):
-    assert {BAIKONUR, BAIKONUR_2, SOYUZ_EN} <= set(ids(understood_search(searcher, "Baikonur")))
-    assert {BAIKONUR, BAIKONUR_2, SOYUZ_EN} <= set(ids(understood_search(searcher, "Байконур")))
+def test_name_in_either_script_finds_both(engine, plain):
+    assert {BAIKONUR, BAIKONUR_2, SOYUZ_EN} <= set(ids(understood(engine, "Baikonur")))
+    assert {BAIKONUR, BAIKONUR_2, SOYUZ_EN} <= set(ids(understood(engine, "Байконур")))
 
 
 def test_matches_in_the_typed_script_rank_first(tmp_path):
@@ -197,27 +224,28 @@ def test_matches_in_the_typed_script_rank_first(tmp_path):
         "en.txt": "Baikonur готовится к пуску\n\nНа космодроме Baikonur готовят ракету.\n",
     })
     reindex(tmp_path / "corpus", tmp_path / "index", full=True)
-    with open_index(tmp_path / "index").searcher() as s:
-        assert ids(understood_search(s, "Байконур")) == ["ru.txt", "en.txt"]
-        assert ids(understood_search(s, "Baikonur")) == ["en.txt", "ru.txt"]
+    engine = Engine(tmp_path / "index")
+    assert ids(understood(engine, "Байконур")) == ["ru.txt", "en.txt"]
+    assert ids(understood(engine, "Baikonur")) == ["en.txt", "ru.txt"]
 
 
-def test_added_spellings_weigh_less_than_the_words_typed(searcher):
-    rewrite = expansion("Rogozin", understanding_for(searcher), load())
-    unit = rewrite(parse_query("Rogozin"), searcher).units[0]
+def test_added_spellings_weigh_less_than_the_words_typed(engine, plain):
+    with engine.snapshot() as snapshot:
+        u = understanding_for(snapshot, exact=True)
+        unit = expand(parse_query("Rogozin"), "Rogozin", snapshot, u, load_synonyms()).units[0]
     assert unit[0].text == "rogozin" and unit[0].boost == 1.0
     assert [(n.text, n.boost <= 0.7) for n in unit[1:]] == [("рогозин", True)]
 
 
 @pytest.mark.parametrize("typed, other", [("Soyuz", BAIKONUR), ("Союз", SOYUZ_EN)])
-def test_soyuz_in_one_script_finds_the_other(searcher, typed, other):
-    assert other in ids(understood_search(searcher, typed))
+def test_soyuz_in_one_script_finds_the_other(engine, plain, typed, other):
+    assert other in ids(understood(engine, typed))
 
 
-def test_searching_exactly_what_was_typed_skips_corrections(searcher):
-    result = understood_search(searcher, "Rogozin", correct=False)
+def test_searching_exactly_what_was_typed_skips_corrections(engine, plain):
+    result = understood(engine, "Rogozin", correct=False)
     assert result.total == 0 and result.correction is None
-    assert understood_search(searcher, "rjcvjlhjv", correct=False).total == 0
+    assert understood(engine, "rjcvjlhjv", correct=False).total == 0
 
 
 @pytest.mark.parametrize(
@@ -257,13 +285,13 @@ def test_cyrillic_to_latin_tries_every_common_spelling(cyrillic, latin):
     ["МКС", "мкс", "ISS", "Международная космическая станция",
      "Международной космической станции", "международную космическую станцию"],
 )
-def test_any_name_of_the_station_finds_all_its_names(searcher, typed):
-    assert {ISS_SPELLED, ISS_ABBREV, ISS_LATIN} <= set(ids(understood_search(searcher, typed)))
+def test_any_name_of_the_station_finds_all_its_names(engine, plain, typed):
+    assert {ISS_SPELLED, ISS_ABBREV, ISS_LATIN} <= set(ids(understood(engine, typed)))
 
 
-def test_words_as_typed_rank_above_their_synonyms(searcher):
-    assert ids(understood_search(searcher, "МКС"))[0] == ISS_ABBREV
-    assert ids(understood_search(searcher, "ISS"))[0] == ISS_LATIN
+def test_words_as_typed_rank_above_their_synonyms(engine, plain):
+    assert ids(understood(engine, "МКС"))[0] == ISS_ABBREV
+    assert ids(understood(engine, "ISS"))[0] == ISS_LATIN
 
 
 @pytest.mark.parametrize(
@@ -271,26 +299,28 @@ def test_words_as_typed_rank_above_their_synonyms(searcher):
     [("НАСА", NASA_EN), ("РН", CARRIER), ("КА", CARRIER), ("Байконыр", BAIKONUR),
      ("Roscosmos", ROGOZIN)],
 )
-def test_abbreviations_and_spellings_of_the_dictionary(searcher, typed, found):
-    result = understood_search(searcher, typed)
+def test_abbreviations_and_spellings_of_the_dictionary(engine, plain, typed, found):
+    result = understood(engine, typed)
     assert found in ids(result)
     assert result.correction is None  # found through the dictionary: nothing was corrected
 
 
 @pytest.mark.parametrize("typed", ['"МКС"', "=МКС", '"Международной космической станции"'])
-def test_quoted_phrases_and_exact_forms_are_not_expanded(searcher, typed):
-    found = set(ids(understood_search(searcher, typed)))
-    assert ISS_LATIN not in found and found == set(ids(search(searcher, typed)))
+def test_quoted_phrases_and_exact_forms_are_not_expanded(engine, plain, typed):
+    found = set(ids(understood(engine, typed)))
+    assert ISS_LATIN not in found and found == set(ids(search(plain, typed)))
 
 
-def test_function_word_names_an_abbreviation_only_in_capitals():
+def test_function_word_names_an_abbreviation_only_in_capitals(engine):
     synonyms = Synonyms(parse_entries("ПРО = противоракетная оборона"))
     assert synonyms.match_at(["про"], 0) is not None  # the dictionary matches by form…
-    rewrite = expansion("рассказ про луну", None, synonyms, translit=False)
-    group = rewrite(parse_query("рассказ про луну"), None)  # …the query decides
-    assert all(len(unit) == 1 for unit in group.units)
-    rewrite = expansion("ПРО", None, synonyms, translit=False)
-    assert len(rewrite(parse_query("ПРО"), None).units[0]) == 2
+
+    def expanded(q: str) -> Group:
+        with engine.snapshot() as snapshot:
+            return expand(parse_query(q), q, snapshot, None, synonyms, translit=False)
+
+    assert all(len(unit) == 1 for unit in expanded("рассказ про луну").units)  # …the query decides
+    assert len(expanded("ПРО").units[0]) == 2
 
 
 def test_abbreviations_match_by_form_and_words_by_lemma():
@@ -314,7 +344,7 @@ def test_dictionary_format(tmp_path):
 
 
 def test_shipped_dictionary_has_the_domain_entries():
-    synonyms = load(DEFAULT_PATH)
+    synonyms = load_synonyms(SYNONYMS_PATH)
     assert len(synonyms) >= 80
     named = {v for e in synonyms.entries for v in e.variants}
     for variant in [("мкс",), ("наса",), ("ека",), ("esa",), ("крк",), ("рн",), ("ка",),
@@ -325,13 +355,13 @@ def test_shipped_dictionary_has_the_domain_entries():
 # --- autocomplete ------------------------------------------------------------------------
 
 
-def test_suggestions_complete_words_and_title_phrases(searcher):
-    found = suggestions(searcher, "косм")
+def test_suggestions_complete_words_and_title_phrases(engine, plain):
+    found = engine.suggest("косм", wait=True)
     assert found and len(found) <= 10 and all(s.lower().startswith("косм") for s in found)
-    assert suggestions(searcher, "космодром б") == [
+    assert engine.suggest("космодром б", wait=True) == [
         "Космодром Байконур отмечает годовщину первого запуска"  # a title
     ]
-    assert suggestions(searcher, "") == [] and suggestions(searcher, "   ") == []
+    assert engine.suggest("", wait=True) == [] and engine.suggest("   ", wait=True) == []
 
 
 def test_phrases_recurring_in_titles_are_suggested(tmp_path):
@@ -339,50 +369,49 @@ def test_phrases_recurring_in_titles_are_suggested(tmp_path):
         f"{n}.txt": f"Запуск ракеты «Союз» номер {n}\n\nТекст {n}.\n" for n in range(3)
     })
     reindex(tmp_path / "corpus", tmp_path / "index", full=True)
-    handle = open_index(tmp_path / "index")
-    found = suggestions_for(handle, "запуск р", wait=True)
+    engine = Engine(tmp_path / "index")
+    found = engine.suggest("запуск р", wait=True)
     assert found[0] == "запуск ракеты" and "запуск ракеты союз" in found
 
 
 def test_suggestions_follow_a_reindex(tmp_path):
     write_corpus(tmp_path / "corpus", {"a.txt": "Космонавты вернулись\n\nКосмонавты дома.\n"})
     reindex(tmp_path / "corpus", tmp_path / "index", full=True)
-    handle = open_index(tmp_path / "index")
-    assert not any("космодром" in s for s in suggestions_for(handle, "косм", wait=True))
+    engine = Engine(tmp_path / "index")
+    assert not any("космодром" in s for s in engine.suggest("косм", wait=True))
     write_corpus(tmp_path / "corpus", {"b.txt": "Космодром готов\n\nКосмодром готов к пуску.\n"})
     reindex(tmp_path / "corpus", tmp_path / "index")
-    assert "Космодром готов" in suggestions_for(handle, "косм", wait=True)
+    assert "Космодром готов" in engine.suggest("косм", wait=True)
 
 
 def test_after_a_reindex_keystrokes_get_the_old_completions_until_the_new_are_built(tmp_path):
     write_corpus(tmp_path / "corpus", {"a.txt": "Космонавты вернулись\n\nКосмонавты дома.\n"})
     reindex(tmp_path / "corpus", tmp_path / "index", full=True)
-    handle = open_index(tmp_path / "index")
+    engine = Engine(tmp_path / "index")
     deadline = time.monotonic() + 30
-    while not suggestions_for(handle, "косм"):  # the first build runs in the background
+    while not engine.suggest("косм"):  # the first build runs in the background
         assert time.monotonic() < deadline
         time.sleep(0.05)
     write_corpus(tmp_path / "corpus", {"b.txt": "Космодром готов\n\nКосмодром готов к пуску.\n"})
     reindex(tmp_path / "corpus", tmp_path / "index")
-    seen = suggestions_for(handle, "косм")
+    seen = engine.suggest("косм")
     assert "Космонавты вернулись" in seen  # never nothing while the new ones are built
     while "Космодром готов" not in seen:
         assert time.monotonic() < deadline
         time.sleep(0.05)
-        seen = suggestions_for(handle, "косм")
+        seen = engine.suggest("косм")
 
 
 def test_a_warmed_up_index_completes_the_first_keystroke(tmp_path, monkeypatch):
-    monkeypatch.setattr(suggest_module, "FIRST_WAIT_SECONDS", 0.0)  # a keystroke never waits
+    monkeypatch.setattr(tables, "FIRST_WAIT_SECONDS", 0.0)  # a keystroke never waits
     corpus = {"a.txt": "Космонавты вернулись\n\nКосмонавты дома.\n"}
     for name in ("cold", "warm"):
         write_corpus(tmp_path / name / "corpus", corpus)
         reindex(tmp_path / name / "corpus", tmp_path / name / "index", full=True)
-    warm_up(tmp_path / "warm" / "index")  # what the server does as it starts
-    assert suggestions_for(open_index(tmp_path / "warm" / "index"), "косм") == [
-        "Космонавты вернулись"
-    ]
-    assert suggestions_for(open_index(tmp_path / "cold" / "index"), "косм") == []  # building
+    warm = Engine(tmp_path / "warm" / "index")
+    warm.warm_up()  # what the server does as it starts
+    assert warm.suggest("косм") == ["Космонавты вернулись"]
+    assert Engine(tmp_path / "cold" / "index").suggest("косм") == []  # building
 
 
 def test_tables_built_by_a_child_process_equal_those_built_here(tmp_path, monkeypatch):
@@ -392,16 +421,16 @@ def test_tables_built_by_a_child_process_equal_those_built_here(tmp_path, monkey
     })
     reindex(tmp_path / "corpus", tmp_path / "index", full=True)
     gen = current_generation(tmp_path / "index")
-    elsewhere = build_elsewhere(build_suggester, gen)
-    with whoosh_index.open_dir(gen).searcher() as searcher:
-        here = build_suggester(searcher)
+    elsewhere = tables.suggesters.build_in_child(gen)
+    with open_generation(gen) as snapshot:
+        here = build_suggester(snapshot)
     for prefix in ("запуск р", "косм", "союз"):
         assert elsewhere.complete(prefix) == here.complete(prefix) != []
-    understood = build_elsewhere(build_understanding, gen)
-    assert understood.vocab.count("байконур") == 3 and "запуск" in understood.vocab
-    assert suggest("байканур", understood.vocab, understood.skeletons).word == "байконур"
-    with pytest.raises(RuntimeError, match="build_suggester"):
-        build_elsewhere(build_suggester, tmp_path / "no-such-generation")
+    tables_built = tables.understandings.build_in_child(gen)
+    assert tables_built.vocab.count("байконур") == 3 and "запуск" in tables_built.vocab
+    assert suggest("байканур", tables_built.vocab, tables_built.skeletons).word == "байконур"
+    with pytest.raises(IndexMissing):  # the child's error comes back to the caller
+        tables.suggesters.build_in_child(tmp_path / "no-such-generation")
 
 
 def test_suggester_ranks_by_weight_and_answers_big_ranges_from_precomputed_picks():
@@ -429,28 +458,28 @@ def test_compact_tables_answer_like_the_lists_they_replace():
     assert skeletons.get(skeleton("байканур")) == ["байконур"]  # a vowel slip finds the form
 
 
-def test_vocabulary_counts_documents_per_form(searcher):
-    vocab = read_vocabulary(searcher)
+def test_vocabulary_counts_documents_per_form(engine, plain):
+    with engine.snapshot() as snapshot:
+        vocab = read_vocabulary(snapshot)
     assert vocab.count("байконур") == 2  # two Russian releases; «Baikonur» is another form
     assert vocab.count("baikonur") == 1
     assert vocab.count("на") == 0  # function words are not in the exact field
     assert vocab.has_prefix("космод") and not vocab.has_prefix("космадр")
 
 
-def test_errors_are_the_engines(searcher):
+def test_errors_are_the_engines(engine, plain):
     with pytest.raises(QueryError):
-        understood_search(searcher, "   ")
+        understood(engine, "   ")
     with pytest.raises(QueryError):
-        understood_search(searcher, "космос", page=0)
+        understood(engine, "космос", page=0)
 
 
-def test_other_fixture_ids_exist(handle):
-    with handle.searcher() as s:
-        for doc_id in (BAIKONYR, FALCON, SATELLITE):
-            assert s.document(id=doc_id) is not None
+def test_other_fixture_ids_exist(engine):
+    for doc_id in (BAIKONYR, FALCON, SATELLITE):
+        assert engine.document(doc_id) is not None
 
 
-def test_module_has_no_side_effects_on_plain_search(searcher):
+def test_module_has_no_side_effects_on_plain_search(engine, plain):
     # the understanding layer only wraps search(): the engine's own answer is unchanged
-    assert search(searcher, "Rogozin").total == 0
-    assert Path(DEFAULT_PATH).is_file()
+    assert search(plain, "Rogozin").total == 0
+    assert Path(SYNONYMS_PATH).is_file()

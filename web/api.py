@@ -6,12 +6,17 @@ from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
 
-from search.suggest import MAX_PREFIX_CHARS, suggestions_for
+from search.engine import IndexMissing
 
-from .index_access import IndexMissing, get_handle
-from .results import NO_INDEX_MESSAGE, load_doc, search_results
+from .access import get_engine
+from .errors import NO_INDEX_MESSAGE
+from .results import doc_data, related_data, search_results
+
+__all__ = ["MAX_SUGGEST_CHARS", "bp"]
 
 bp = Blueprint("api", __name__)
+
+MAX_SUGGEST_CHARS = 100  # what a keystroke sends beyond this is not looked at
 
 
 @bp.get("/api/search")
@@ -24,23 +29,27 @@ def suggest_json() -> Any:
     """Completions of what is being typed, for the search box: ``{"query", "suggestions"}``.
     The first call after a reindex starts building them and answers an empty list (unless
     the app's ``SUGGEST_WAIT`` is set, as in tests)."""
-    q = (request.args.get("q") or "")[:MAX_PREFIX_CHARS]
+    q = (request.args.get("q") or "")[:MAX_SUGGEST_CHARS]
     found: list[str] = []
     if q.strip():
-        wait = bool(current_app.config.get("SUGGEST_WAIT"))
-        found = suggestions_for(get_handle(), q, wait=wait)
+        found = get_engine().suggest(q, wait=bool(current_app.config.get("SUGGEST_WAIT")))
     return jsonify({"query": q, "suggestions": found})
 
 
 @bp.get("/api/doc/<path:doc_id>")
 def document_json(doc_id: str) -> Any:
-    return jsonify(load_doc(doc_id, request.args.get("q")))
+    return jsonify(doc_data(doc_id, request.args.get("q")))
+
+
+@bp.get("/api/related/<path:doc_id>")
+def related_json(doc_id: str) -> Any:
+    return jsonify(related_data(doc_id))
 
 
 @bp.get("/healthz")
 def healthz() -> Any:
     try:
-        documents = get_handle().doc_count()
+        documents = get_engine().doc_count()
     except IndexMissing:
         return jsonify({"status": "no_index", "documents": 0, "message": NO_INDEX_MESSAGE}), 503
     return jsonify({"status": "ok", "documents": documents})

@@ -23,10 +23,10 @@ from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.http import is_resource_modified
 
-from search.index import MANIFEST
-
-from .index_access import get_handle, get_searcher
+from .access import get_engine
 from .results import search_results
+
+__all__ = ["FEED_SIZE", "bp", "build_feed", "feed_url"]
 
 bp = Blueprint("feed", __name__)
 
@@ -66,23 +66,18 @@ def _text(value: str | None) -> str:
     return _NOT_XML.sub("", value or "")
 
 
-def _generation_time(gen: str) -> datetime:
+def _generation_time() -> datetime:
     """When the live generation was written: the feed's Last-Modified."""
-    manifest = current_app.config["INDEX_DIR"] / gen / MANIFEST
-    try:
-        seconds = int(manifest.stat().st_mtime)
-    except OSError:
-        seconds = 0
-    return datetime.fromtimestamp(seconds, UTC)
+    return datetime.fromtimestamp(int(get_engine().generation_time() or 0), UTC)
 
 
 @bp.get("/feed")
 def atom() -> Any:
-    gen = get_handle().generation() or ""
+    gen = get_engine().generation() or ""
     etag = hashlib.blake2b(
         f"{FEED_FORMAT}\n{gen}\n{request.url}".encode(), digest_size=12
     ).hexdigest()
-    last_modified = _generation_time(gen)
+    last_modified = _generation_time()
     headers = {"Cache-Control": "no-cache"}  # revalidate every time: a 304 costs nothing
     if not is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
         response = Response(status=304, headers=headers)
@@ -106,7 +101,6 @@ def build_feed(data: dict[str, Any], generated: datetime) -> bytes:
     """The Atom document for a search dict (web/results.py), newest first."""
     q = data["query"]
     filters = {k: v for k, v in data["filters"].items() if v}
-    searcher = get_searcher()
     labels = {f["value"]: f["label"] for f in data["facets"]["source"] if f["value"]}
 
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "ru"})
@@ -120,8 +114,7 @@ def build_feed(data: dict[str, Any], generated: datetime) -> bytes:
     entries = []
     newest = generated.strftime("%Y-%m-%dT%H:%M:%SZ")
     for hit in data["hits"]:
-        stored = searcher.document(id=hit["id"]) or {}
-        updated = _rfc3339(hit["date"]) or _rfc3339(stored.get("indexed_at")) or newest
+        updated = _rfc3339(hit["date"]) or _rfc3339(hit.get("indexed_at")) or newest
         entries.append((hit, updated))
     if entries:
         newest = max(updated for _hit, updated in entries)

@@ -13,9 +13,8 @@ from collections.abc import Sequence
 
 from flask import Flask
 
-from search.understand import warm_up
-
 from . import create_app
+from .access import get_engine
 
 SERVER_NAME = "orbita"  # the Server header: no product versions
 
@@ -73,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 def _warm_up(app: Flask) -> None:
     try:
-        warm_up(app.config["INDEX_DIR"])
+        with app.app_context():
+            get_engine().warm_up()
     except Exception:  # the first request builds it instead, and reports what is wrong
         app.logger.exception("warming up the index failed")

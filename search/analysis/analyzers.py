@@ -1,0 +1,128 @@
+"""The analyzers Whoosh pickles into the index schema, as a pipe of one-job steps:
+``WordTokenizer`` finds words in the original text (offsets exact), ``CompoundFilter`` adds the
+parts of hyphenated words and codes, and ``LemmaFilter`` turns each word into its index terms.
+
+Two kinds of terms come out of one text:
+
+- lemmas (``title``/``body`` fields): pymorphy3 normal forms for Russian, every reading of an
+  ambiguous form at the same position; Snowball English stems for Latin words;
+- exact forms (``exact`` field): the word as written, lowercased and ``ё``-folded.
+
+Whoosh stores these classes by their import path: moving or renaming one means raising
+``FORMAT_VERSION`` (search/index/generations.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from whoosh.analysis import Composable, Filter, Token, Tokenizer
+
+from .terms import STOP_WORDS, lemmas
+from .tokens import MAX_WORD_CHARS, PART_RE, words
+
+__all__ = [
+    "CompoundFilter", "DropStopWordsFilter", "LemmaFilter", "WordTokenizer", "exact_analyzer",
+    "lemma_analyzer",
+]
+
+class WordTokenizer(Tokenizer):
+    """Yields words (hyphenated words and codes whole) with exact character offsets."""
+
+    def __call__(
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        mode: str = "",
+        **kwargs,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        for text, start, end in words(value):
+            t.text = text
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = value[start:end]
+            if positions:
+                t.pos = pos
+            if chars:
+                t.startchar = start_char + start
+                t.endchar = start_char + end
+            yield t
+            pos += 1
+
+
+class CompoundFilter(Filter):
+    """After a hyphenated word or code, yields its parts: «ракеты-носителя» gives the whole
+    word and «ракеты», «носителя»; «Союз-2.1б» gives «союз», «2», «1б».
+
+    The whole word shares the position of its first part, the parts are consecutive, so the
+    phrase «ракеты носителя» matches the hyphenated spelling too.
+    """
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        shift = 0
+        for t in tokens:
+            if t.positions:
+                t.pos += shift
+            text = t.text
+            if text.isalnum() or len(text) > MAX_WORD_CHARS:
+                yield t
+                continue
+            parts = [(m.group(), m.start(), m.end()) for m in PART_RE.finditer(text)]
+            yield t
+            # The text of a token was normalised, so map part offsets from the original only
+            # when no invisible characters changed its length.
+            startchar = getattr(t, "startchar", 0)
+            same_length = t.chars and (t.endchar - startchar) == len(text)
+            base_pos = t.pos if t.positions else 0
+            for i, (part, start, end) in enumerate(parts):
+                t.text = part
+                if t.positions:
+                    t.pos = base_pos + i
+                if same_length:
+                    t.startchar = startchar + start
+                    t.endchar = startchar + end
+                yield t
+            shift += len(parts) - 1
+
+
+class LemmaFilter(Filter):
+    """Replaces each word by its lemmas, all at the word's position."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            forms = lemmas(t.text)
+            if len(forms) == 1:
+                t.text = forms[0]
+                yield t
+                continue
+            for form in forms:
+                t.text = form
+                yield t
+
+
+def lemma_analyzer() -> Composable:
+    """Analyzer of the ``title`` and ``body`` fields."""
+    return WordTokenizer() | CompoundFilter() | LemmaFilter()
+
+
+class DropStopWordsFilter(Filter):
+    """Drops function words: an exact-form search for «на» is no better than a lemma one,
+    and leaving them out of the ``exact`` field saves a third of its postings."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if t.text not in STOP_WORDS:
+                yield t
+
+
+def exact_analyzer() -> Composable:
+    """Analyzer of the ``exact`` field: the word forms as written."""
+    return WordTokenizer() | DropStopWordsFilter() | CompoundFilter()

@@ -1,0 +1,108 @@
+"""Index terms of one word: Russian lemmas (pymorphy3), English stems (Snowball), codes as
+written; and the function words that queries leave out.
+
+Snowball stems of lemmas are used at query time to find derivations that a lemmatizer keeps
+apart (``защита``/``защитный``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pymorphy3
+import Stemmer
+
+from ..caching import register
+from .tokens import MAX_WORD_CHARS, fold
+
+__all__ = ["STOP_WORDS", "lemmas", "morph", "stem"]
+
+_CYRILLIC_RE = re.compile(r"[а-яё]")
+_LATIN_RE = re.compile(r"[a-z]")
+_DIGIT_RE = re.compile(r"\d")
+
+# Function words: indexed (so phrases such as «на космодроме» match) but dropped from plain
+# queries, where they would only add noise to the ranking.
+STOP_WORDS = frozenset(
+    """
+    а без более бы был была были было быть в вам вас весь во вот все всего всех вы где да даже
+    для до его ее ей если есть еще же за здесь и из или им их к как какая какие каким какой
+    каков когда кого ком кому кто ли либо между меня мне много может можно мой мы на над надо
+    наш не него нее нет ни них но ну о об однако он она они оно от очень по под после при про
+    раз с со так также такой там те тем то того тоже той только том тот ты у уже хотя чего чей
+    чем что чтобы чье чья эта эти это этот я являться который сколько почему зачем откуда куда
+    a an and are as at be been but by for from has have he her his how i if in into is it its
+    of on or she that the their them there they this to was we were what when where which who
+    whom why will with you
+    """.split()
+)
+
+
+# pymorphy3 dictionaries are loaded once per process; the analyzer object is not picklable,
+# so it lives here and never in a filter that Whoosh pickles into the index schema.
+_morph: pymorphy3.MorphAnalyzer | None = None
+
+
+def morph() -> pymorphy3.MorphAnalyzer:
+    global _morph
+    if _morph is None:
+        _morph = pymorphy3.MorphAnalyzer()
+    return _morph
+
+
+_en_stemmer = Stemmer.Stemmer("english")
+_ru_stemmer = Stemmer.Stemmer("russian")
+
+
+@lru_cache(maxsize=500_000)
+def lemmas(word: str) -> tuple[str, ...]:
+    """Index terms for one normalised word: its distinct normal forms, most likely first.
+
+    Latin words get their English stem; numbers and codes stay as they are. Words pymorphy3
+    only guesses at (unknown names such as «Байконыр») keep the word itself too, so that
+    index and query agree even when the guess is wrong. Plural-only nouns also give their
+    singular-looking stem (переговоры → переговор) so «переговор» meets «переговорах».
+    """
+    if len(word) > MAX_WORD_CHARS or _DIGIT_RE.search(word) or not _CYRILLIC_RE.search(word):
+        if _LATIN_RE.search(word) and not _DIGIT_RE.search(word) and word.isalpha():
+            return (_en_stemmer.stemWord(word),)
+        return (word,)
+    parses = morph().parse(word)
+    known = [p for p in parses if _is_dictionary_parse(p)]
+    forms: list[str] = []
+    for p in known or parses:
+        normal = fold(p.normal_form)
+        if normal not in forms:
+            forms.append(normal)
+        tag = p.tag
+        if "Pltm" in tag and tag.POS == "NOUN" and normal[-1:] in ("ы", "и") and len(normal) > 3:
+            singular = normal[:-1]
+            if singular not in forms:
+                forms.append(singular)
+    if not known and word not in forms:
+        forms.append(word)
+    return tuple(forms)
+
+
+register("lemmas", lemmas)
+
+
+def _is_dictionary_parse(parse: pymorphy3.analyzer.Parse) -> bool:
+    method = type(parse.methods_stack[0][0]).__name__
+    return method in ("DictionaryAnalyzer", "HyphenSeparatedParticleAnalyzer") or (
+        method == "HyphenatedWordsAnalyzer"
+    )
+
+
+@lru_cache(maxsize=500_000)
+def stem(word: str) -> str:
+    """Snowball stem of one normalised word or lemma (Russian or English)."""
+    if len(word) > MAX_WORD_CHARS or _DIGIT_RE.search(word):
+        return word
+    if _CYRILLIC_RE.search(word):
+        return _ru_stemmer.stemWord(word)
+    return _en_stemmer.stemWord(word)
+
+
+register("stems", stem)

@@ -1,0 +1,236 @@
+"""Every cache of the engine: what it holds, its key, how long an entry lives, and its bound.
+
+Process-wide (shared by all threads and index generations):
+
+- **lemmas** (analysis/terms.py): a normalised word → its index terms; the process;
+  500,000 words.
+- **stems** (analysis/terms.py): a word or lemma → its Snowball stem; the process; 500,000.
+- **recent texts' words** (analysis/tokens.py): a text → its words and offsets, so that the
+  title and body of the document being indexed are split once for all the fields that read
+  them; until 8 newer texts were split; 8 texts.
+- **word hashes** (index/sketches.py): a word → its 64-bit hash for shingles; the process;
+  200,000 words.
+- **decoding features** (corpus/decode.py): a non-ASCII word of a file → how plausible it
+  reads; the process; 8,192 words.
+- **agencies table**, **agencies fingerprint** (corpus/agencies.py): search/data/sources.txt
+  read once; the process (a change makes the next reindex rebuild); 1 each.
+- **synonym dictionaries** (understand/synonyms.py): a file path → its entries; the process;
+  4 files.
+- **posting arrays** (index/postings.py): (segment id, field, term) → the term's document
+  numbers and frequencies in that segment, or its absence; the process (segments never
+  change, and a new generation shares the old one's); 4,000,000 postings (~64 MB), least
+  recently used first.
+
+Per index generation (held by its :class:`~search.index.Snapshot`, dropped with it when the
+handle has moved to a newer generation and the last request reading it has ended):
+
+- deletion masks and field-length norms per segment, sortable columns and their codes per
+  field, the sketch column: one each;
+- derived values (the lemmas sharing a Snowball stem; the agencies' names): key → value;
+  100,000 entries.
+
+Per index folder (the newest generation's, built in a child process after a reindex while
+the previous generation's answers):
+
+- **correction tables** (understand/tables.py): the vocabulary and its spelling index;
+  4 folders.
+- **completion tables** (understand/tables.py): completions of words, phrases and titles;
+  4 folders.
+
+Each process-wide and per-folder cache is registered here by its name in bold
+(:func:`register`), so :func:`stats` reports them all and a test checks that this list names
+every one.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+import threading
+from collections.abc import Callable, Hashable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from cachetools import LRUCache
+
+__all__ = [
+    "CACHES",
+    "GenerationTables",
+    "LockedLRU",
+    "register",
+    "release_memory",
+    "stats",
+]
+
+C = TypeVar("C")
+T = TypeVar("T")
+V = TypeVar("V")
+
+CACHES: dict[str, Any] = {}  # name -> the cache object (an LRU, an lru_cache'd function, …)
+
+
+def register(name: str, cache: C) -> C:
+    """Record a cache under the name this module's table gives it; returns the cache."""
+    CACHES[name] = cache
+    return cache
+
+
+def stats() -> dict[str, tuple[int, int | float]]:
+    """{name: (current size, bound)} of every registered cache."""
+    out: dict[str, tuple[int, int | float]] = {}
+    for name, cache in CACHES.items():
+        info = getattr(cache, "cache_info", None)
+        if info is not None:  # functools.lru_cache
+            i = info()
+            out[name] = (i.currsize, i.maxsize or 0)
+        elif isinstance(cache, LockedLRU | LRUCache):
+            out[name] = (int(cache.currsize), cache.maxsize)
+        elif isinstance(cache, GenerationTables):
+            out[name] = (len(cache), GenerationTables.MAX_INDEXES)
+    return out
+
+
+class LockedLRU(LRUCache[Any, Any]):
+    """A least-recently-used cache that many threads may share (cachetools' own is not
+    thread-safe): ``get`` and ``put`` hold a lock."""
+
+    def __init__(self, maxsize: float, getsizeof: Callable[[Any], float] | None = None) -> None:
+        super().__init__(maxsize, getsizeof)
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, default: Any = None) -> Any:
+        with self._lock:
+            return super().get(key, default)
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            if key not in self:
+                self[key] = value
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or None).malloc_trim  # type: ignore[no-any-return]
+    except (AttributeError, OSError):
+        return None
+
+
+_trim = _malloc_trim()
+
+
+def release_memory() -> None:
+    """Collect garbage and return free heap pages to the system, after dropping big tables:
+    glibc keeps freed pages for reuse, so without this a server would grow by the peak of each
+    rebuild. A no-op where the C library has no ``malloc_trim``."""
+    gc.collect()
+    if _trim is not None:
+        _trim(0)
+
+
+class GenerationTables(Generic[T]):
+    """A table built from an index generation (correction and completion tables), kept for the
+    newest generation of each index folder.
+
+    After a reindex the previous generation's table goes on answering while the new one is
+    built in a child process (so only the finished, compact table enters this process: the
+    build's short-lived peak stays in the child); it then replaces the old one. No request waits
+    seconds for a rebuild, and memory holds one table per index rather than one per generation.
+
+    :param build: a module-level function ``build(generation folder) -> table`` (the child
+        process imports it by name, and the table comes back pickled).
+    """
+
+    MAX_INDEXES = 4  # index folders whose tables are kept (a server reads one)
+    BUILD_TIMEOUT = 600.0
+
+    def __init__(self, name: str, build: Callable[[Path], T]) -> None:
+        self.name = name
+        self._build = build
+        self._latest: dict[Path, tuple[str, T]] = {}  # index folder -> (generation, table)
+        self._lock = threading.Lock()
+        self._building: dict[Path, threading.Lock] = {}  # generation -> its build's lock
+        self._background: dict[Path, threading.Thread] = {}
+
+    def __len__(self) -> int:
+        return len(self._latest)
+
+    def get(self, gen: Path, *, exact: bool = False) -> T:
+        """The table for the index whose live generation is `gen`.
+
+        :param exact: built from this very generation (waiting for it if need be), never an
+            older one's while a newer one is built.
+        """
+        place = gen.parent
+        found = self._latest.get(place)
+        if found is not None and found[0] == gen.name:
+            return found[1]
+        if found is not None and not exact:
+            if gen.name > found[0]:
+                self._refresh(gen)
+            return found[1]
+        return self._build_here(gen)
+
+    def get_soon(self, gen: Path, wait: float) -> T | None:
+        """Like :meth:`get`, but a first build happens in the background: waits up to `wait`
+        seconds for it, then gives up with None (a keystroke is not kept waiting)."""
+        if gen.parent in self._latest:
+            return self.get(gen)
+        self._refresh(gen).join(wait)
+        found = self._latest.get(gen.parent)
+        return found[1] if found is not None else None
+
+    def build_in_child(self, gen: Path) -> T:
+        """Build the table for `gen` in a fresh child process (standard library pool, one task
+        per child, started by spawning: safe in a threaded server).
+
+        :raises Exception: whatever the build raised in the child.
+        """
+        with ProcessPoolExecutor(max_workers=1, max_tasks_per_child=1) as pool:
+            return pool.submit(self._build, gen).result(timeout=self.BUILD_TIMEOUT)
+
+    def _build_here(self, gen: Path) -> T:
+        with self._lock:
+            lock = self._building.setdefault(gen, threading.Lock())
+        with lock:  # one thread builds, the others wait for it
+            found = self._latest.get(gen.parent)
+            if found is not None and found[0] == gen.name:
+                return found[1]
+            table = self._build(gen)
+            self._store(gen, table)
+            return table
+
+    def _store(self, gen: Path, table: T) -> None:
+        with self._lock:
+            found = self._latest.get(gen.parent)
+            if found is None or gen.name > found[0]:
+                self._latest.pop(gen.parent, None)
+                self._latest[gen.parent] = (gen.name, table)  # the most recent folder last
+                while len(self._latest) > self.MAX_INDEXES:  # folders no longer read
+                    del self._latest[next(iter(self._latest))]
+            self._building.pop(gen, None)
+
+    def _refresh(self, gen: Path) -> threading.Thread:
+        with self._lock:
+            thread = self._background.get(gen)
+            if thread is not None:
+                return thread
+
+            def build() -> None:
+                try:
+                    self._store(gen, self.build_in_child(gen))
+                except Exception:  # built here instead; if the generation vanished meanwhile,
+                    try:  # a later request retries with the newer one
+                        self._build_here(gen)
+                    except Exception:
+                        pass
+                finally:
+                    with self._lock:
+                        self._background.pop(gen, None)
+                release_memory()  # the previous generation's table
+
+            thread = threading.Thread(target=build, name=f"{self.name}-{gen.name}", daemon=True)
+            self._background[gen] = thread
+        thread.start()
+        return thread

@@ -1,0 +1,20 @@
+"""Files → documents: list a corpus folder (:mod:`.scan`), decode bytes (:mod:`.decode`), read
+each format (:mod:`.plain`, :mod:`.html`), find dates (:mod:`.dates`), name agencies
+(:mod:`.agencies`); :func:`load_document` ties them together."""
+
+from .agencies import Source, resolve_source, sources_fingerprint
+from .document import MAX_FILE_BYTES, Document, content_hash, load_document
+from .scan import SUPPORTED_SUFFIXES, CorpusScan, scan_corpus
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "SUPPORTED_SUFFIXES",
+    "CorpusScan",
+    "Document",
+    "Source",
+    "content_hash",
+    "load_document",
+    "resolve_source",
+    "scan_corpus",
+    "sources_fingerprint",
+]

@@ -1,0 +1,118 @@
+"""The one place that turns a corpus file into a Document: read, decode, parse by format.
+
+Nothing here guesses silently: a file that cannot be read as text raises DocumentError with a
+human reason."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..analysis import detect_language
+from ..errors import DocumentError
+from .decode import declared_charset, decode, normalise
+from .html import parse_html
+from .plain import parse_plain
+from .scan import SUPPORTED_SUFFIXES, os_reason
+from .text import EDGE_CHARS
+
+__all__ = ["EMPTY", "MAX_FILE_BYTES", "Document", "content_hash", "load_document"]
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+EMPTY = "empty"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: str  # path relative to the corpus root, '/'-separated (stable id)
+    title: str
+    body: str  # plain text, paragraphs separated by "\n\n"; the title is not repeated at its start
+    lang: str  # "ru" | "en" | "mixed"
+    size: int  # bytes of the file
+    hash: str  # content_hash(raw bytes)
+    date: str | None  # "YYYY-MM-DD" when the document gives it ("YYYY-MM" for a month alone)
+    source: str | None  # agency/publisher, else the first folder of the id, else None
+
+
+def content_hash(data: bytes) -> str:
+    """Hex digest of a file's bytes, used to tell changed files from touched ones."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def load_document(path: Path, doc_id: str, data: bytes | None = None) -> Document:
+    """Read, decode and parse one file; raises DocumentError with the reason it can't be used."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise DocumentError(f"unsupported type {suffix or '(no extension)'}")
+    raw = _read(path) if data is None else data
+    if len(raw) > MAX_FILE_BYTES:
+        raise DocumentError(_too_large(len(raw)))
+    if not raw:
+        raise DocumentError(EMPTY)
+
+    if suffix in (".html", ".htm"):
+        text = normalise(decode(raw, declared=declared_charset(raw)))
+        require_text(text)
+        parts = parse_html(text)
+    else:
+        text = normalise(decode(raw))
+        require_text(text)
+        parts = parse_plain(text, markdown=suffix == ".md")
+
+    title, body = parts.title, parts.body
+    if not title and not body:
+        raise DocumentError("empty (no text outside the markup)")
+    source = parts.source
+    if not source and "/" in doc_id:
+        source = doc_id.split("/", 1)[0]
+    lang = parts.lang or detect_language(title + "\n" + body)
+    return Document(
+        id=doc_id,
+        title=title,
+        body=body,
+        lang=lang,
+        size=len(raw),
+        hash=content_hash(raw),
+        date=parts.date,
+        source=source,
+    )
+
+
+def _read(path: Path) -> bytes:
+    try:
+        st = os.lstat(path)
+        if stat.S_ISLNK(st.st_mode):
+            raise DocumentError("symbolic link (not followed)")
+        if not stat.S_ISREG(st.st_mode):
+            raise DocumentError("not a regular file")
+        if st.st_size > MAX_FILE_BYTES:  # before reading: never pull a huge file into memory
+            raise DocumentError(_too_large(st.st_size))
+        with open(path, "rb") as f:
+            # Read one byte past the limit in case the file grew after stat().
+            return f.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        raise DocumentError(f"unreadable: {os_reason(err)}") from err
+
+
+def _too_large(size: int) -> str:
+    return f"too large ({_size_text(size, trim=False)} > {_size_text(MAX_FILE_BYTES, trim=True)})"
+
+
+def _size_text(n: int, trim: bool) -> str:
+    for unit, scale in (("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= scale:
+            number = f"{n / scale:.1f}"
+            if trim:
+                number = number.removesuffix(".0")
+            return f"{number} {unit}"
+    return f"{n} bytes"
+
+
+def require_text(text: str) -> None:
+    if not text.strip(EDGE_CHARS):
+        raise DocumentError(EMPTY)
+

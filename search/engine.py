@@ -1,0 +1,470 @@
+"""search(request) → results: the one entry that the page, the API, the feed and the command
+line call.
+
+An :class:`Engine` reads one index folder. :meth:`Engine.search` checks a request once,
+decides once whether it is a search or a listing by filters alone, understands the query
+(corrections of layout, script and spelling; synonyms and transliterations), ranks, folds
+copies of one release together, and builds every hit from the stored fields in one place.
+The other questions asked of an archive are here too: one document, the releases like it,
+completions, the agencies it holds.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import IndexMissing, QueryError
+from .index import MANIFEST, IndexHandle, Snapshot, open_index
+from .query import (
+    Filters,
+    Group,
+    Highlighter,
+    Token,
+    compile_query,
+    from_params,
+    from_tokens,
+    highlighter_for,
+    parse_query,
+    parse_tokens,
+    split_query,
+    tokenize,
+)
+from .ranking import (
+    COPIES_LOOKAHEAD,
+    RelatedReleases,
+    Scorer,
+    best,
+    count_facets,
+    fold_copies,
+    related,
+    score_units,
+    source_names,
+)
+from .understand import (
+    Correction,
+    Synonyms,
+    Understanding,
+    all_words_count,
+    completions,
+    expand,
+    load_synonyms,
+    plan_corrections,
+    understanding_for,
+    warm_up,
+)
+
+__all__ = [
+    "DEFAULT_PER_PAGE",
+    "MAX_PER_PAGE",
+    "MAX_QUERY_CHARS",
+    "MAX_RESULTS_WINDOW",
+    "SORTS",
+    "Document",
+    "Engine",
+    "Filters",
+    "Hit",
+    "IndexMissing",
+    "QueryError",
+    "RelatedReleases",
+    "SearchRequest",
+    "SearchResult",
+]
+
+MAX_QUERY_CHARS = 1000
+MAX_PER_PAGE = 100
+MAX_RESULTS_WINDOW = 1000  # page * per_page: deeper pages are refused, refine the query instead
+DEFAULT_PER_PAGE = 10
+SORTS = ("relevance", "date")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """One search: what was typed, which page, in which order, narrowed how.
+
+    Filters typed in the query text (``source:nasa``) apply together with `filters`.
+    """
+
+    q: str = ""
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    sort: str = "relevance"
+    filters: Filters = field(default_factory=Filters)
+    correct: bool = True  # False: search exactly what was typed (no corrections)
+
+    @classmethod
+    def from_params(cls, args: Mapping[str, Any]) -> SearchRequest:
+        """A request from URL parameters (a Werkzeug MultiDict or a dict of strings): ``q``,
+        ``page``, ``per_page``, ``sort``, ``noc=1``, and the filters ``source``, ``lang``,
+        ``from``, ``to``, ``year``; empty ones mean the default.
+
+        :raises QueryError: a parameter that is not a whole number, an agency, a language or
+            a date.
+        """
+        return cls(
+            q=str(args.get("q") or ""),
+            page=_int_param(args, "page", 1, "bad_page",
+                            "Номер страницы должен быть целым числом."),
+            per_page=_int_param(args, "per_page", DEFAULT_PER_PAGE, "bad_per_page",
+                                "Число результатов на странице должно быть целым числом."),
+            sort=str(args.get("sort") or "").strip() or "relevance",
+            filters=from_params(args),
+            correct=str(args.get("noc") or "").strip().lower() not in ("1", "true", "yes"),
+        )
+
+
+def _int_param(args: Mapping[str, Any], name: str, default: int, code: str, message: str) -> int:
+    raw = str(args.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:  # also digits past int()'s length limit
+        raise QueryError(code, message) from None
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    title_html: str
+    snippet_html: str
+    date: str | None
+    source: str | None  # the agency's key
+    lang: str
+    score: float
+    source_label: str | None = None  # the agency's name as shown
+    duplicates: list[str] = field(default_factory=list)  # ids of copies folded into this hit
+    indexed_at: str | None = None  # when this version was indexed (UTC)
+
+
+@dataclass
+class SearchResult:
+    query: str  # the words searched, as typed (filters typed in the query are in `filters`)
+    total: int  # every matching document, copies included
+    page: int
+    per_page: int
+    took_ms: float
+    hits: list[Hit]
+    filters: Filters = field(default_factory=Filters)  # every filter in effect
+    facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    correction: Correction | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The API's shape (see the README)."""
+        data = {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "took_ms": self.took_ms,
+            "hits": [asdict(h) for h in self.hits],
+            "facets": self.facets,
+            "filters": self.filters.to_dict(),
+        }
+        if self.correction is not None:
+            data["correction"] = self.correction.to_dict()
+        return data
+
+
+@dataclass
+class Document:
+    """One release as stored, with the query's words marked."""
+
+    id: str
+    title: str
+    title_html: str
+    paragraphs_html: list[str]
+    date: str | None
+    source: str | None
+    source_label: str | None
+    lang: str
+    query: str | None  # the query whose words are marked (filters in it mark nothing)
+    related: RelatedReleases
+
+
+@dataclass(frozen=True)
+class _Query:
+    """A checked request's text: its tokens, its words and every filter in effect."""
+
+    words: str  # the text without its filters
+    filters: Filters
+    parsed: Group
+
+    @property
+    def browse(self) -> bool:
+        """Filters alone: their documents, newest first."""
+        return bool(self.filters) and not self.words.strip()
+
+
+class Engine:
+    """Every question asked of one index folder; safe to share between threads."""
+
+    def __init__(self, index_dir: Path, *, synonyms: Synonyms | None = None) -> None:
+        self.index_dir = Path(index_dir)
+        self.handle = IndexHandle(self.index_dir)
+        self.synonyms = synonyms if synonyms is not None else load_synonyms()
+
+    def close(self) -> None:
+        self.handle.close()
+
+    def snapshot(self) -> AbstractContextManager[Snapshot]:
+        """The live generation for the length of a request.
+
+        :raises IndexMissing: no index was built yet (or by another version).
+        """
+        return self.handle.snapshot()
+
+    # --- searching -----------------------------------------------------------------------
+
+    def search(self, request: SearchRequest, *, snapshot: Snapshot | None = None
+               ) -> SearchResult:
+        """One page of a search's results, understood and ranked.
+
+        :param snapshot: the generation to search (one a longer request holds); by default
+            the live one.
+        :raises QueryError: empty or over-long query, bad page, page size or sort, bad or
+            conflicting filters, only exclusions.
+        :raises IndexMissing: no index.
+        """
+        started = time.perf_counter()
+        query = _check(request)
+        with nullcontext(snapshot) if snapshot is not None else self.snapshot() as snap:
+            if query.browse:
+                result = self._run(snap, query, request, None)
+            elif not request.correct:
+                result = self._run(snap, query, request, None, translit=False)
+            else:
+                result = self._understood(snap, query, request)
+        result.took_ms = round((time.perf_counter() - started) * 1000, 1)
+        return result
+
+    def _understood(self, snap: Snapshot, query: _Query, request: SearchRequest
+                    ) -> SearchResult:
+        """The search with the query corrected when it was typed in the wrong layout or
+        script, or finds nothing for a typo; `query` in the result stays what was typed."""
+        u = understanding_for(snap)
+        typed = query.words
+        plan = plan_corrections(typed, snap, u, self.synonyms)
+
+        def run(text: str) -> SearchResult:
+            return self._run(snap, replace(query, words=text, parsed=parse_query(text)),
+                             request, u)
+
+        def answer(result: SearchResult, corrected: str, kind: str) -> SearchResult:
+            result.query = typed
+            result.correction = Correction(typed, corrected, kind, True)
+            return result
+
+        if plan.sure:
+            edits = plan.sure + plan.guesses
+            corrected = plan.text(edits)
+            result = run(corrected)
+            if result.total:
+                return answer(result, corrected, plan.kind(edits))
+        result = self._run(snap, query, request, u)
+        if not plan.guesses:
+            return result
+        corrected = plan.text(plan.guesses)
+        if result.total == 0:
+            fixed = run(corrected)
+            return answer(fixed, corrected, "spelling") if fixed.total else result
+        # The query as typed found documents without the misspelled word: offer the correction
+        # when some documents hold all the corrected words.
+        if all_words_count(snap, corrected):
+            result.correction = Correction(typed, corrected, "spelling", False)
+        return result
+
+    def _run(self, snap: Snapshot, query: _Query, request: SearchRequest,
+             u: Understanding | None, *, translit: bool = True) -> SearchResult:
+        """Rank the documents for the query's words (expanded by synonyms, and by
+        transliterations when `u` is given) or list them by their filters alone."""
+        scorer = Scorer(snap)
+        flt = query.filters.query()
+        end = request.page * request.per_page
+        pool = end + COPIES_LOOKAHEAD  # copies of this page's hits may rank just below it
+        highlighter = Highlighter()
+        if query.browse:
+            matched = scorer.mask(flt)
+            docnums = np.flatnonzero(matched)
+            ranked = _by_date(snap, docnums, scorer.zeros(), pool)
+        else:
+            parsed = expand(query.parsed, query.words, snap, u, self.synonyms,
+                            translit=translit and u is not None)
+            highlighter = highlighter_for(parsed)
+            compiled = compile_query(parsed, snap)
+            if not compiled.units:
+                if not parsed.units and parsed.excluded:
+                    raise QueryError(
+                        "only_exclusions",
+                        "В запросе только исключения (-слово): добавьте слово, которое нужно "
+                        "найти.",
+                    )
+                return self._result(snap, query, request, np.zeros(0, dtype=np.int64), [],
+                                    highlighter)
+            scores, matched, unit_scores = score_units(scorer, compiled)
+            if flt is not None:
+                matched &= scorer.mask(flt)
+            docnums = np.flatnonzero(matched)
+            if request.sort == "date":
+                ranked = _by_date(snap, docnums, scores, pool)
+            else:
+                ranked = best(snap, scores, docnums, unit_scores, compiled, pool)
+        return self._result(snap, query, request, docnums, ranked, highlighter)
+
+    def _result(self, snap: Snapshot, query: _Query, request: SearchRequest,
+                docnums: np.ndarray, ranked: list[tuple[int, float]],
+                highlighter: Highlighter) -> SearchResult:
+        end = request.page * request.per_page
+        hits = []
+        for group in fold_copies(snap, ranked, end)[end - request.per_page:]:
+            stored = snap.stored(group.docnum)
+            source = stored.get("source") or None
+            hits.append(Hit(
+                id=stored["id"],
+                title=stored["title"],
+                title_html=highlighter.mark(stored["title"]),
+                snippet_html=highlighter.snippet(stored["body"]),
+                date=stored.get("date") or None,
+                source=source,
+                lang=stored.get("lang", ""),
+                score=round(float(group.score), 4),
+                source_label=stored.get("source_name") or source,
+                duplicates=[snap.stored(d)["id"] for d in group.copies],
+                indexed_at=stored.get("indexed_at") or None,
+            ))
+        facets = {name: [asdict(f) for f in values]
+                  for name, values in count_facets(snap, docnums).items()}
+        return SearchResult(query.words, len(docnums), request.page, request.per_page, 0.0,
+                            hits, query.filters, facets)
+
+    # --- one document ----------------------------------------------------------------------
+
+    def document(self, doc_id: str, q: str | None = None) -> Document | None:
+        """The release with this id, the words of `q` marked (its filters ignored; a query the
+        engine would refuse marks nothing), with the releases like it; None for an unknown id.
+        """
+        with self.snapshot() as snap:
+            docnum = snap.document_number(id=doc_id)
+            if docnum is None:
+                return None
+            stored = snap.stored(docnum)
+            marked = (q or "").strip() or None
+            if marked is not None and len(marked) > MAX_QUERY_CHARS:
+                marked = None  # a query the engine refuses marks nothing
+            highlighter = highlighter_for(parse_query(marked)) if marked else Highlighter()
+            body = stored.get("body") or ""
+            paragraphs = [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
+            source = stored.get("source") or None
+            return Document(
+                id=stored["id"],
+                title=stored["title"],
+                title_html=highlighter.mark(stored["title"]),
+                paragraphs_html=[highlighter.mark(p) for p in paragraphs],
+                date=stored.get("date") or None,
+                source=source,
+                source_label=stored.get("source_name") or source,
+                lang=stored.get("lang", ""),
+                query=marked,
+                related=related(snap, doc_id) or RelatedReleases([], []),
+            )
+
+    def related(self, doc_id: str) -> RelatedReleases | None:
+        """Up to five releases most like this one, and its own copies; None for an unknown
+        id."""
+        with self.snapshot() as snap:
+            return related(snap, doc_id)
+
+    # --- the archive -----------------------------------------------------------------------
+
+    def suggest(self, text: str, *, wait: bool = False) -> list[str]:
+        """Completions of what is being typed (see search/understand/tables.py)."""
+        return completions(self.handle, text, wait=wait)
+
+    def warm_up(self) -> None:
+        """Build what corrections and completions need before the first visitor needs it;
+        nothing to do without an index."""
+        try:
+            warm_up(self.handle)
+        except IndexMissing:
+            pass
+
+    def doc_count(self) -> int:
+        with self.snapshot() as snap:
+            return snap.doc_count()
+
+    def generation(self) -> str | None:
+        """The live generation's name; it changes with every reindex (None: no index)."""
+        return self.handle.generation()
+
+    def generation_time(self) -> float | None:
+        """When the live generation was written (seconds since the epoch), or None."""
+        gen = self.generation()
+        if gen is None:
+            return None
+        try:
+            return (self.index_dir / gen / MANIFEST).stat().st_mtime
+        except OSError:
+            return None
+
+    def sources(self) -> list[tuple[str, str]]:
+        """Every agency in the index as (key, name), by name."""
+        with self.snapshot() as snap:
+            return sorted(source_names(snap).items(), key=lambda c: c[1].casefold())
+
+
+def open_engine(index_dir: Path) -> Engine:
+    """An engine on an index that exists.
+
+    :raises IndexMissing: none was built yet.
+    """
+    open_index(index_dir).close()
+    return Engine(index_dir)
+
+
+def _check(request: SearchRequest) -> _Query:
+    """Validate a request once, and read its text.
+
+    :raises QueryError: the reason, in words a person can act on.
+    """
+    q = request.q.strip()
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryError(
+            "query_too_long",
+            f"Запрос слишком длинный ({len(q)} символов); максимум {MAX_QUERY_CHARS}.",
+        )
+    if request.sort not in SORTS:
+        raise QueryError("bad_sort", "Сортировка может быть только relevance или date.")
+    if not 1 <= request.per_page <= MAX_PER_PAGE:
+        raise QueryError("bad_per_page", f"per_page должен быть от 1 до {MAX_PER_PAGE}.")
+    if request.page < 1:
+        raise QueryError("bad_page", "Номер страницы должен быть не меньше 1.")
+    if request.page * request.per_page > MAX_RESULTS_WINDOW:
+        raise QueryError(
+            "bad_page",
+            f"Можно просмотреть только первые {MAX_RESULTS_WINDOW} результатов; уточните запрос.",
+        )
+    tokens: list[Token] = tokenize(q)
+    filters = request.filters.combine(from_tokens(tokens))
+    words = split_query(q)[0] if any(t.kind == "filter" for t in tokens) else q
+    if not words.strip() and not filters:
+        raise QueryError("empty_query", "Введите запрос: хотя бы одно слово.")
+    return _Query(words, filters, parse_tokens(tokens))
+
+
+def _by_date(snap: Snapshot, docnums: np.ndarray, scores: np.ndarray, depth: int
+             ) -> list[tuple[int, float]]:
+    """The newest `depth` documents (undated last), relevance breaking ties."""
+    dates = snap.column_values("date")
+    return sorted(
+        ((int(d), float(scores[d])) for d in docnums),
+        key=lambda item: (dates[item[0]] or "", item[1]),
+        reverse=True,
+    )[:depth]

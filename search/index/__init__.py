@@ -1,0 +1,38 @@
+"""Documents → generations on disk, and snapshots of the live one for readers.
+
+Writing: :func:`reindex` (search/index/build.py) with its writers (:mod:`.writers`), the schema
+(:mod:`.schema`) and generations (:mod:`.generations`). Reading: :func:`open_index` gives an
+:class:`IndexHandle` whose snapshots (:mod:`.snapshot`) read posting arrays (:mod:`.postings`)
+through thread-shared files (:mod:`.storage`); :mod:`.vocabulary` reads the index's own words
+and :mod:`.sketches` the near-duplicate sketches.
+"""
+
+from .build import Progress, ReindexReport, reindex
+from .generations import FORMAT_VERSION, MANIFEST, current_generation
+from .handle import IndexHandle, open_generation, open_index
+from .sketches import Sketch, are_copies, is_copy, read_sketch, sketch
+from .snapshot import K1, B, Snapshot
+from .vocabulary import Strings, Vocabulary, read_vocabulary
+
+__all__ = [
+    "B",
+    "FORMAT_VERSION",
+    "K1",
+    "MANIFEST",
+    "IndexHandle",
+    "Progress",
+    "ReindexReport",
+    "Sketch",
+    "Snapshot",
+    "Strings",
+    "Vocabulary",
+    "are_copies",
+    "current_generation",
+    "is_copy",
+    "open_generation",
+    "open_index",
+    "read_sketch",
+    "read_vocabulary",
+    "reindex",
+    "sketch",
+]

@@ -1,0 +1,93 @@
+"""Posting lists as arrays: a term's document numbers and frequencies in one segment, and the
+word positions of chosen postings.
+
+Whoosh stores a block's positions together with its document numbers, so reading a frequent
+word's postings means unpickling all its positions, and finding a term takes a few reads of its
+hash table. Segment files never change, so the arrays (or their absence) of recently used terms
+are kept in one process-wide cache shared by all threads and generations (listed in
+search/caching.py); deleted documents, which a newer generation may add to a segment, are masked
+out by the caller (search/index/snapshot.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from whoosh.matching import FilterMatcher
+
+from ..caching import LockedLRU, register
+
+__all__ = ["CACHED_POSTINGS", "Postings", "positions_at", "segment_postings"]
+
+Postings = tuple[np.ndarray, np.ndarray]  # (document numbers in the segment, frequencies)
+
+CACHED_POSTINGS = 4_000_000  # about 64 MB of arrays
+_ENTRY_COST = 32  # an entry's own memory, in postings (absent terms cost this alone)
+_ABSENT: Postings = (np.zeros(0, dtype=np.int64), np.zeros(0))  # no document holds the term
+
+
+def _cost(value: Postings) -> int:
+    return _ENTRY_COST + len(value[0])
+
+
+_cache: LockedLRU = register("posting arrays", LockedLRU(CACHED_POSTINGS, getsizeof=_cost))
+
+
+def segment_postings(reader: Any, fieldname: str, text: str) -> Postings | None:
+    """A term's postings in one segment, deleted documents included; None when the segment
+    does not hold the term."""
+    key = (reader.segment().segid, fieldname, text)
+    found = _cache.get(key)
+    if found is None:
+        found = _read(reader, fieldname, text) if (fieldname, text) in reader else _ABSENT
+        _cache.put(key, found)
+    return None if found is _ABSENT else found
+
+
+def _raw_matcher(reader: Any, fieldname: str, text: str) -> Any:
+    """The segment's own postings matcher, deletions included (callers handle them)."""
+    matcher = reader.postings(fieldname, text)
+    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
+
+
+def _read(reader: Any, fieldname: str, text: str) -> Postings:
+    matcher = _raw_matcher(reader, fieldname, text)
+    ids: list[int] = []
+    tfs: list[float] = []
+    if hasattr(matcher, "_read_ids"):  # Whoosh's block postings: read whole blocks
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.extend(matcher._ids)
+            tfs.extend(matcher._weights)
+            matcher._next_block()
+    else:
+        while matcher.is_active():
+            ids.append(matcher.id())
+            tfs.append(matcher.weight())
+            matcher.next()
+    return np.array(ids, dtype=np.int64), np.array(tfs, dtype=float)
+
+
+def positions_at(
+    reader: Any, fieldname: str, text: str, hits: list[tuple[int, int]]
+) -> dict[int, list[int]]:
+    """Positions of the postings at the given indexes of a term's posting list, as
+    {document number: positions} for (index, document number) pairs: the blocks before them are
+    skipped by their headers, without decoding a document number."""
+    matcher = _raw_matcher(reader, fieldname, text)
+    found: dict[int, list[int]] = {}
+    if not hasattr(matcher, "_read_ids"):  # not block postings: step through
+        for _, docnum in hits:
+            matcher.skip_to(docnum)
+            found[docnum] = matcher.value_as("positions")
+        return found
+    first = 0  # index of the current block's first posting
+    for index, docnum in hits:
+        while index >= first + matcher._blocklength:
+            first += matcher._blocklength
+            matcher._next_block()
+        matcher._i = index - first
+        found[docnum] = matcher.value_as("positions")
+    return found

@@ -1,0 +1,198 @@
+"""A snapshot: one open index generation, and everything computed from it while it is open.
+
+Ranking reads the index through this object rather than through Whoosh's reader directly:
+posting arrays without the generation's deleted documents, field-length norms, the sortable
+columns as arrays, the near-duplicate sketches, and values the query side derives from the
+vocabulary (stem families). Each is computed once per snapshot, on first use, by whichever
+thread asks first (computing twice is harmless; a dict assignment is atomic), and dropped with
+the snapshot. search/caching.py lists them.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+from cachetools import LRUCache
+from whoosh.searching import Searcher
+
+from .postings import Postings, positions_at, segment_postings
+from .sketches import SKETCH_FIELD
+
+__all__ = ["K1", "B", "Snapshot"]
+
+T = TypeVar("T")
+
+# BM25F's constants, Whoosh's own defaults: the norms computed here and the scores of
+# search/ranking agree with what Whoosh would compute for the same query.
+K1 = 1.2
+B = 0.75
+DERIVED_LIMIT = 100_000  # values derived per snapshot (stem families): bounded for odd traffic
+
+
+class Snapshot:
+    """One index generation as searches read it. Many threads share one snapshot."""
+
+    def __init__(self, searcher: Searcher, gen: Path | None = None) -> None:
+        self.searcher = searcher
+        self.gen = gen  # the generation folder, when the index lives in one
+        self.reader = searcher.reader()
+        self.leaves: list[tuple[Searcher, int]] = searcher.leaf_searchers()
+        self.size: int = searcher.doc_count_all()  # document numbers run from 0 to size - 1
+        self._alive: dict[int, np.ndarray | None] = {}
+        self._norms: dict[tuple[int, str], np.ndarray] = {}
+        self._columns: dict[str, list[Any]] = {}
+        self._codes: dict[str, tuple[np.ndarray, list[Any]]] = {}
+        self._sketches: list[Any] = []
+        self._derived: LRUCache[Hashable, Any] = LRUCache(maxsize=DERIVED_LIMIT)
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    # --- terms -------------------------------------------------------------------------
+
+    def postings(self, leaf: int, fieldname: str, text: str, deletions: bool = True
+                 ) -> Postings | None:
+        """Document numbers (in the segment) and frequencies of a term in one segment, without
+        the deleted documents unless `deletions` is False; None when no document holds it."""
+        found = segment_postings(self.leaves[leaf][0].reader(), fieldname, text)
+        if found is None or not deletions:
+            return found
+        alive = self._alive_in(leaf)
+        if alive is None:
+            return found
+        ids, tfs = found
+        keep = alive[ids]
+        return (ids[keep], tfs[keep]) if keep.any() else None
+
+    def has_term(self, fieldname: str, text: str) -> bool:
+        """Whether a live document holds the term (its postings are then cached)."""
+        return any(self.postings(i, fieldname, text) is not None for i in range(len(self.leaves)))
+
+    def doc_ids(self, fieldname: str, text: str) -> np.ndarray:
+        """Document numbers holding a term, over all segments."""
+        found = [
+            postings[0] + offset
+            for i, (_, offset) in enumerate(self.leaves)
+            if (postings := self.postings(i, fieldname, text)) is not None
+        ]
+        return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        return int(self.reader.doc_frequency(fieldname, text))
+
+    def idf(self, fieldname: str, text: str) -> float:
+        return float(self.searcher.idf(fieldname, text))
+
+    def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
+        """Index terms of a field starting with `prefix`, in order."""
+        for term in self.reader.expand_prefix(fieldname, prefix):
+            yield term.decode("utf-8") if isinstance(term, bytes) else term
+
+    def positions(self, fieldname: str, text: str, docnums: list[int]) -> dict[int, list[int]]:
+        """Word positions of a term in the given documents (sorted ascending)."""
+        found: dict[int, list[int]] = {}
+        for i, (leaf, offset) in enumerate(self.leaves):
+            postings = self.postings(i, fieldname, text, deletions=False)
+            if postings is None:
+                continue
+            ids = postings[0]
+            local = np.array(docnums, dtype=np.int64) - offset
+            where = np.searchsorted(ids, local)
+            hits = [(int(j), d + offset) for j, d in zip(where, local.tolist(), strict=True)
+                    if j < len(ids) and ids[j] == d]
+            if hits:
+                found.update(positions_at(leaf.reader(), fieldname, text, hits))
+        return found
+
+    def _alive_in(self, leaf: int) -> np.ndarray | None:
+        """False for a segment's deleted documents; None when there are none."""
+        if leaf not in self._alive:
+            reader = self.leaves[leaf][0].reader()
+            alive = None
+            if reader.has_deletions():
+                alive = np.ones(reader.doc_count_all(), dtype=bool)
+                alive[np.fromiter(reader.deleted_docs_set, dtype=np.int64)] = False
+            self._alive[leaf] = alive
+        return self._alive[leaf]
+
+    def norms(self, leaf: int, fieldname: str) -> np.ndarray:
+        """K1 * (1 - B + B * length / average length) for every document of a segment."""
+        key = (leaf, fieldname)
+        norms = self._norms.get(key)
+        if norms is None:
+            reader = self.leaves[leaf][0].reader()
+            average = self.searcher.avg_field_length(fieldname) or 1.0
+            lengths = np.array(
+                [reader.doc_field_length(d, fieldname, 0) or 0
+                 for d in range(reader.doc_count_all())],
+                dtype=float,
+            )
+            norms = self._norms[key] = K1 * (1 - B + B * lengths / average)
+        return norms
+
+    # --- columns and stored fields -----------------------------------------------------
+
+    def column_values(self, fieldname: str) -> list[Any]:
+        """The value of a sortable field for every document number: facets and the date sort
+        look up thousands of documents per query."""
+        values = self._columns.get(fieldname)
+        if values is None:
+            values = self._columns[fieldname] = list(
+                self.reader.column_reader(fieldname, translate=True)
+            )
+        return values
+
+    def column_codes(self, fieldname: str) -> tuple[np.ndarray, list[Any]]:
+        """A sortable field as numbers: each document's index into the list of its distinct
+        values (a query's documents are then counted with one `bincount`)."""
+        found = self._codes.get(fieldname)
+        if found is None:
+            values = self.column_values(fieldname)
+            labels = list(dict.fromkeys(values))
+            number = {value: i for i, value in enumerate(labels)}
+            codes = np.fromiter((number[v] for v in values), dtype=np.int32, count=len(values))
+            found = self._codes[fieldname] = (codes, labels)
+        return found
+
+    def sketch(self, docnum: int) -> bytes:
+        """A document's near-duplicate sketch (b"" for an index without them)."""
+        if not self._sketches:  # the column reader, opened once (opening reads its offsets)
+            has = self.reader.has_column(SKETCH_FIELD)
+            self._sketches.append(self.reader.column_reader(SKETCH_FIELD) if has else None)
+        column = self._sketches[0]
+        return column[docnum] if column is not None else b""
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        return dict(self.searcher.stored_fields(docnum))
+
+    def document_number(self, **terms: str) -> int | None:
+        found = self.searcher.document_number(**terms)
+        return None if found is None else int(found)
+
+    def doc_count(self) -> int:
+        return int(self.searcher.doc_count())
+
+    def lexicon(self, fieldname: str) -> list[str]:
+        return [t.decode("utf-8") if isinstance(t, bytes) else t
+                for t in self.reader.lexicon(fieldname)]
+
+    # --- values derived by the query side ----------------------------------------------
+
+    def derived(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """A value computed from this generation (e.g. a stem's family of lemmas), kept while
+        the snapshot lives, at most DERIVED_LIMIT of them."""
+        with self._lock:
+            found = self._derived.get(key, _MISSING)
+        if found is _MISSING:
+            found = compute()
+            with self._lock:
+                self._derived[key] = found
+        return found  # type: ignore[no-any-return]
+
+
+_MISSING = object()

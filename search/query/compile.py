@@ -1,0 +1,239 @@
+"""The parsed query → Whoosh queries over the terms one index generation holds.
+
+Each query word becomes an OR of its index terms: its lemmas in the title (boosted) and the
+body, the exact form typed as weaker extra evidence, and — only for a word whose own lemmas no
+document holds — the other lemmas of its Snowball stem. Hyphenated words also match their
+parts, and phrases match across inflection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.matching import WrappingMatcher
+from whoosh.query import spans
+from whoosh.query.wrappers import WrappingQuery
+
+from ..analysis import STOP_WORDS, lemmas, stem, word_parts
+from ..index import Snapshot
+from .parse import Group, Node, Phrase, Word, effective_units
+
+__all__ = [
+    "EXACT_BOOST",
+    "MAX_PREFIX_TERMS",
+    "PART_BOOST",
+    "STEM_BOOST",
+    "TITLE_BOOST",
+    "Boosted",
+    "Compiled",
+    "compile_query",
+]
+
+MAX_PREFIX_TERMS = 200  # a prefix expands to at most this many index terms
+TITLE_BOOST = 2.5
+EXACT_BOOST = 0.3
+STEM_BOOST = 0.5
+PART_BOOST = 0.5
+_FIELD_BOOST = {"title": TITLE_BOOST, "body": 1.0}
+
+
+class Boosted(WrappingQuery):  # type: ignore[misc]
+    """Scales the score of any query. (Whoosh drops the boost of a one-clause Or and of
+    span queries, so `Or([q], boost=b)` would not do.)"""
+
+    def __init__(self, child: wq.Query, factor: float) -> None:
+        super().__init__(child)
+        self.factor = factor
+
+    def _rewrap(self, child: wq.Query) -> Boosted:
+        return Boosted(child, self.factor)
+
+    def matcher(self, searcher: Any, context: Any = None) -> Any:
+        return WrappingMatcher(self.child.matcher(searcher, context), self.factor)
+
+
+def _boost(query: wq.Query, factor: float) -> wq.Query:
+    return query if factor == 1.0 else Boosted(query, factor)
+
+
+class _SpanOr(spans.SpanOr):  # type: ignore[misc]
+    """Whoosh's SpanOr cannot estimate its size, which SpanNear2 asks for; sum the parts."""
+
+    def estimate_size(self, ixreader: Any) -> int:
+        return sum(q.estimate_size(ixreader) for q in self.subqs)
+
+    def estimate_min_size(self, ixreader: Any) -> int:
+        return min(q.estimate_min_size(ixreader) for q in self.subqs)
+
+
+@dataclass
+class Compiled:
+    """A top-level query ready to run."""
+
+    units: list[wq.Query]  # one per query word or phrase (its alternatives OR'ed)
+    near: list[tuple[int, int, list[str], list[str]]]  # adjacent plain words: units, lemmas
+    excluded: wq.Query | None  # documents to leave out
+
+
+def compile_query(group: Group, snapshot: Snapshot) -> Compiled:
+    """The query's units over the terms of one generation (a word no document holds has no
+    unit)."""
+    return _Compiler(snapshot).top(group)
+
+
+class _Compiler:
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+
+    def _has(self, fieldname: str, text: str) -> bool:
+        return self.snapshot.has_term(fieldname, text)
+
+    def top(self, group: Group) -> Compiled:
+        compiled = Compiled([], [], self.excluded(group))
+        previous: tuple[int, list[str]] | None = None  # the last plain word: (unit, lemmas)
+        for unit in effective_units(group):
+            query = self.unit(unit)
+            if query is None:
+                previous = None
+                continue
+            compiled.units.append(query)
+            index = len(compiled.units) - 1
+            word = unit[0]  # as typed; synonyms or transliterations a rewrite added follow it
+            if isinstance(word, Word) and word.boost == 1.0 and not (
+                word.prefix or word.exact or word.title_only
+            ):
+                forms = [f for f in lemmas(word.text) if self._has("body", f)]
+                if previous is not None and forms:
+                    compiled.near.append((previous[0], index, previous[1], forms))
+                previous = (index, forms) if forms else None
+            else:
+                previous = None
+        return compiled
+
+    def group(self, group: Group) -> wq.Query | None:
+        """A parenthesised group, as one Whoosh query."""
+        parts = [q for q in (self.unit(u) for u in group.units) if q is not None]
+        positive = parts[0] if len(parts) == 1 else (wq.Or(parts) if parts else None)
+        excluded = self.excluded(group)
+        if excluded is not None and positive is not None:
+            return wq.AndNot(positive, excluded)
+        return positive
+
+    def unit(self, unit: list[Node]) -> wq.Query | None:
+        alternatives = [q for q in map(self.node, unit) if q is not None]
+        if len(alternatives) > 1:
+            return wq.Or(alternatives)
+        return alternatives[0] if alternatives else None
+
+    def excluded(self, group: Group) -> wq.Query | None:
+        queries = [q for q in map(self.node, group.excluded) if q is not None]
+        return wq.Or(queries) if queries else None
+
+    def node(self, node: Node) -> wq.Query | None:
+        if isinstance(node, Group):
+            return self.group(node)
+        query = self.phrase(node) if isinstance(node, Phrase) else self.word(node)
+        if query is not None and node.boost != 1.0:
+            query = _boost(query, node.boost)
+        return query
+
+    def word(self, word: Word) -> wq.Query | None:
+        text = word.text
+        if word.prefix:
+            return self.prefix(word)
+        fields = ("title",) if word.title_only else ("title", "body")
+        forms = lemmas(text)
+        wanted: list[tuple[str, str, float]] = [
+            (f, form, _FIELD_BOOST[f]) for f in fields for form in forms
+        ]
+        if word.exact:
+            ranked = self._terms(wanted)
+            if text in STOP_WORDS or ranked is None:  # function words are not in `exact`
+                return ranked
+            # only documents holding this very form, ranked by the lemma's BM25
+            required = self._terms([("exact", text, 1.0)])
+            return None if required is None else wq.And([required, ranked])
+        if not any(self._has(f, form) for f, form, _ in wanted):
+            # a form no document holds: other lemmas of its stem stand in, weaker
+            wanted += [
+                (f, t, STEM_BOOST * _FIELD_BOOST[f])
+                for f in fields
+                for t in self._stem_relatives(f, text, forms)
+            ]
+        if not word.title_only and self._has("exact", text):
+            # a bonus for the form typed, as rare forms matter more (the field holds presence only)
+            wanted.append(("exact", text, EXACT_BOOST * self.snapshot.idf("exact", text)))
+        query = self._terms(wanted)
+        parts = word_parts(text)
+        if len(parts) > 1:
+            # «гугеноты-поселенцы» also matches «гугеноты поселенцы» (as a phrase, strongest)
+            # and each part on its own, as people write either
+            spelled = self.phrase(Phrase(parts, word.title_only))
+            alternatives = [q for q in (query, spelled) if q is not None]
+            if all(part.isalpha() for part in parts):  # not codes: «МС-18» is not «МС-09»
+                for part in parts:
+                    found = None if part in STOP_WORDS else self.word(Word(part))
+                    if found is not None:
+                        alternatives.append(_boost(found, PART_BOOST))
+            query = wq.Or(alternatives) if alternatives else None
+        return query
+
+    def prefix(self, word: Word) -> wq.Query | None:
+        fieldname = "title" if word.title_only else "exact"
+        expanded = []
+        for term in self.snapshot.expand_prefix(fieldname, word.text):
+            expanded.append((fieldname, term, 1.0))
+            if len(expanded) >= MAX_PREFIX_TERMS:
+                break
+        return self._terms(expanded)
+
+    def phrase(self, phrase: Phrase) -> wq.Query | None:
+        fields = ("title",) if phrase.title_only else ("title", "body")
+        seq = [part for w in phrase.words for part in word_parts(w)]
+        per_field = []
+        for f in fields:
+            slots = []
+            for w in seq:
+                options = [wq.Term(f, form) for form in lemmas(w) if self._has(f, form)]
+                if not options:
+                    break
+                slots.append(options[0] if len(options) == 1 else _SpanOr(options))
+            else:
+                near = spans.SpanNear2(slots, slop=1, ordered=True)
+                per_field.append(_boost(near, _FIELD_BOOST[f]))
+        if not per_field:
+            return None
+        return per_field[0] if len(per_field) == 1 else wq.Or(per_field)
+
+    def _stem_relatives(self, fieldname: str, word: str, forms: tuple[str, ...]) -> list[str]:
+        """Other lemmas in the index with the word's Snowball stem: the derivations and
+        spellings a lemmatizer keeps apart (суперлунье, суперлуние)."""
+        root = stem(word)
+        if len(root) < 3:
+            return []
+
+        def family() -> list[str]:
+            found = []
+            for n, term in enumerate(self.snapshot.expand_prefix(fieldname, root)):
+                if n >= MAX_PREFIX_TERMS:
+                    break
+                if stem(term) == root:
+                    found.append(term)
+            return found
+
+        # the same roots come back query after query: kept for this generation
+        members = self.snapshot.derived(("stem family", fieldname, root), family)
+        return [term for term in members if term not in forms]
+
+    def _terms(self, wanted: Sequence[tuple[str, str, float]]) -> wq.Query | None:
+        found = [
+            wq.Term(fieldname, text, boost=boost)
+            for fieldname, text, boost in wanted
+            if self._has(fieldname, text)
+        ]
+        if not found:
+            return None
+        return found[0] if len(found) == 1 else wq.Or(found)

@@ -1,0 +1,218 @@
+"""Highlighting: marks the words of a text that match a query, and picks snippets.
+
+A word matches when it shares a lemma, its exact form or its Snowball stem with a query word
+(the same analysis as the index), so «Байтерека» lights up «Байтерек». Everything but our own
+``<mark>`` tags is HTML-escaped.
+
+Snippets must be fast on long documents: instead of analysing every word, a regular
+expression finds the words that start like a query term, and only those are analysed.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from html import escape
+
+from ..analysis import INVISIBLE, WORD_RE, lemmas, normalize_word, stem, word_parts
+from .parse import Group, Node, Phrase, effective_units
+
+__all__ = ["Highlighter", "highlighter_for"]
+
+FRAGMENTS = 3
+FRAGMENT_CHARS = 200
+SNIPPET_SCAN_CHARS = 12_000  # long articles: look for fragments in their first part
+_LOOKAHEAD = 4  # characters of a term that a candidate word must start with
+_SENTENCE_END = re.compile(r"[.!?…]\s+|\n")
+_INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+_SPACES = re.compile(r"\s+")
+
+
+class Highlighter:
+    def __init__(self) -> None:
+        self._lemmas: set[str] = set()
+        self._exact: set[str] = set()
+        self._stems: set[str] = set()
+        self._prefixes: list[str] = []
+        self._starts: set[str] = set()
+        self._verdicts: dict[str, bool] = {}
+        self._pattern: re.Pattern[str] | None = None
+
+    # What to look for --------------------------------------------------------------------
+
+    def add_word(self, word: str) -> None:
+        """Any form of this word (lemmas, exact form, stem) is marked."""
+        forms = lemmas(word)
+        self._lemmas.update(forms)
+        self._exact.add(word)
+        self._stems.add(stem(word))
+        self._starts.update(k[:_LOOKAHEAD] for k in (*forms, word, stem(word)))
+        self._reset()
+
+    def add_exact(self, word: str) -> None:
+        """Only this very word form is marked."""
+        self._exact.add(word)
+        self._starts.add(word[:_LOOKAHEAD])
+        self._reset()
+
+    def add_prefix(self, prefix: str) -> None:
+        self._prefixes.append(prefix)
+        self._starts.add(prefix[:_LOOKAHEAD])
+        self._reset()
+
+    def _reset(self) -> None:
+        self._verdicts.clear()
+        self._pattern = None
+
+    def matches(self, word: str) -> bool:
+        """Whether a normalised word of a text matches the query."""
+        verdict = self._verdicts.get(word)
+        if verdict is None:
+            verdict = self._match(word) or any(
+                self._match(part) for part in word_parts(word) if part != word
+            )
+            self._verdicts[word] = verdict
+        return verdict
+
+    def _match(self, word: str) -> bool:
+        return (
+            word in self._exact
+            or any(word.startswith(p) for p in self._prefixes)
+            or (bool(self._lemmas) and not self._lemmas.isdisjoint(lemmas(word)))
+            or (bool(self._stems) and any(stem(form) in self._stems for form in lemmas(word)))
+        )
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the matching words of `text`, in order."""
+        if not self._starts:
+            return []
+        if _INVISIBLE_RE.search(text):
+            candidates = WORD_RE.finditer(text)  # rare: analyse every word
+        else:
+            candidates = (
+                m
+                for start in self._candidate_starts(text)
+                if (m := WORD_RE.match(text, start)) is not None
+            )
+        found = []
+        for m in candidates:
+            if self.matches(normalize_word(m.group())):
+                found.append((m.start(), m.end()))
+        return found
+
+    def _candidate_starts(self, text: str) -> list[int]:
+        if self._pattern is None:
+            alternatives = sorted({_fold_pattern(s) for s in self._starts if s}, key=len)
+            self._pattern = re.compile(r"\b(?:" + "|".join(alternatives[::-1]) + ")")
+        lowered = text.lower()
+        if len(lowered) != len(text):  # a few letters lowercase to two: keep offsets exact
+            lowered = "".join(c.lower()[:1] or c for c in text)
+        return [m.start() for m in self._pattern.finditer(lowered)]
+
+    # Output ------------------------------------------------------------------------------
+
+    def mark(self, text: str) -> str:
+        """The whole text as safe HTML with matches in <mark>."""
+        return _render(text, self.spans(text), 0, len(text))
+
+    def snippet(self, text: str, fragments: int = FRAGMENTS, size: int = FRAGMENT_CHARS) -> str:
+        """Up to `fragments` pieces of about `size` characters around the matches, cut at
+        word boundaries, preferring sentence starts, joined by « … ». Fragments come from
+        the first SNIPPET_SCAN_CHARS characters when the words are found there (a release
+        says what matters first), else from anywhere."""
+        found = self.spans(text[:SNIPPET_SCAN_CHARS])
+        if not found and len(text) > SNIPPET_SCAN_CHARS:
+            found = self.spans(text)
+        if not found:
+            end = _word_end(text, min(len(text), size))
+            return escape(text[:end].strip()) + (" …" if end < len(text) else "")
+        starts = [s for s, _ in found]
+        ends = [e for _, e in found]
+        words = [normalize_word(text[s:e]) for s, e in found]
+        windows = []
+        for start in starts:
+            w_start = _fragment_start(text, start, size)
+            w_end = _word_end(text, min(len(text), w_start + size))
+            # the matches inside the window: spans are sorted and do not overlap
+            lo, hi = bisect_left(starts, w_start), bisect_right(ends, w_end)
+            windows.append((len(set(words[lo:hi])), hi - lo, -w_start, w_start, w_end))
+        windows.sort(reverse=True)
+        chosen: list[tuple[int, int]] = []
+        for *_, w_start, w_end in windows:
+            if all(w_end <= s or w_start >= e for s, e in chosen):
+                chosen.append((w_start, w_end))
+                if len(chosen) == fragments:
+                    break
+        chosen.sort()
+        pieces = [_SPACES.sub(" ", _render(text, found, s, e)).strip() for s, e in chosen]
+        lead = "… " if chosen[0][0] > 0 else ""
+        tail = " …" if chosen[-1][1] < len(text.rstrip()) else ""
+        return lead + " … ".join(pieces) + tail
+
+
+def _fold_pattern(start: str) -> str:
+    """A regex for the first letters of a term: е also matches ё, as in the index."""
+    return "".join("[её]" if c == "е" else re.escape(c) for c in start)
+
+
+def _fragment_start(text: str, match_start: int, size: int) -> int:
+    """Start a fragment at the sentence holding the match when that is close enough,
+    otherwise at a word boundary a little before the match."""
+    floor = max(0, match_start - size // 2)
+    best = None
+    for m in _SENTENCE_END.finditer(text, floor, match_start):
+        best = m.end()
+    if best is not None:
+        return best
+    if floor == 0:
+        return 0
+    space = text.find(" ", floor, match_start)
+    return space + 1 if space != -1 else match_start
+
+
+def _word_end(text: str, end: int) -> int:
+    """Move `end` back to just after a whole word."""
+    if end >= len(text) or not (text[end].isalnum() and text[end - 1].isalnum()):
+        return end
+    space = text.rfind(" ", 0, end)
+    return space if space > 0 else end
+
+
+def _render(text: str, found: list[tuple[int, int]], start: int, end: int) -> str:
+    out = []
+    pos = start
+    for s, e in found:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        out.append(escape(text[pos:s]))
+        out.append("<mark>" + escape(text[s:e]) + "</mark>")
+        pos = e
+    out.append(escape(text[pos:end]))
+    return "".join(out)
+
+
+def highlighter_for(group: Group) -> Highlighter:
+    """What to mark in titles, snippets and documents for a parsed query."""
+    highlighter = Highlighter()
+
+    def collect(node: Node) -> None:
+        if isinstance(node, Group):
+            for unit in node.units:
+                for child in unit:
+                    collect(child)
+        elif isinstance(node, Phrase):
+            for w in node.words:
+                for part in word_parts(w):
+                    highlighter.add_word(part)
+        elif node.prefix:
+            highlighter.add_prefix(node.text)
+        elif node.exact:
+            highlighter.add_exact(node.text)
+        else:
+            highlighter.add_word(node.text)
+
+    for unit in effective_units(group):
+        for node in unit:
+            collect(node)
+    return highlighter

@@ -1,0 +1,146 @@
+"""Tokens → the parsed query: groups of units, each unit a list of alternatives.
+
+Anything a person types is valid input: odd quotes, brackets and operators are read as well as
+they can be; filters are left to search/query/filters.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..analysis import STOP_WORDS, lemmas, word_parts, words
+from .syntax import Token, tokenize
+
+__all__ = [
+    "MAX_NESTING",
+    "MAX_QUERY_WORDS",
+    "MIN_PREFIX_CHARS",
+    "Group",
+    "Node",
+    "Phrase",
+    "Word",
+    "effective_units",
+    "parse_query",
+    "parse_tokens",
+]
+
+MAX_NESTING = 8  # brackets deeper than this are ignored
+MAX_QUERY_WORDS = 32  # words beyond these are ignored: they cannot change the top results
+MIN_PREFIX_CHARS = 2
+
+
+@dataclass
+class Word:
+    text: str  # normalised (lowercase, ё-folded, no invisible characters)
+    exact: bool = False
+    prefix: bool = False
+    title_only: bool = False
+    boost: float = 1.0  # below 1 for words a query rewrite added (synonyms, transliterations)
+
+    @property
+    def is_stop(self) -> bool:
+        """A function word («на», «каком», «было»): by its form or its most likely lemma."""
+        if self.exact or self.prefix:
+            return False
+        return self.text in STOP_WORDS or lemmas(self.text)[0] in STOP_WORDS
+
+
+@dataclass
+class Phrase:
+    words: list[str]
+    title_only: bool = False
+    boost: float = 1.0
+
+
+@dataclass
+class Group:
+    """Units joined by juxtaposition; each unit is a list of alternatives (joined by OR)."""
+
+    units: list[list[Node]] = field(default_factory=list)
+    excluded: list[Node] = field(default_factory=list)
+
+
+Node = Word | Phrase | Group
+
+
+def parse_query(text: str) -> Group:
+    """Parse what a person typed (filters in it are skipped); never raises on odd input."""
+    return parse_tokens(tokenize(text))
+
+
+def parse_tokens(tokens: list[Token]) -> Group:
+    pos = 0
+
+    def parse_group(depth: int) -> Group:
+        nonlocal pos
+        group = Group()
+        pending_or = False
+        while pos < len(tokens):
+            token = tokens[pos]
+            pos += 1
+            negated = token.negated
+            node: Node | None
+            if token.kind == "(":
+                if depth >= MAX_NESTING:  # deeper brackets group nothing more: ignore them
+                    continue
+                node = parse_group(depth + 1)
+            elif token.kind == ")":
+                if depth > 0:
+                    return group
+                continue  # a stray ")" is ignored
+            elif token.kind == "or":
+                pending_or = bool(group.units)
+                continue
+            elif token.kind == "filter":
+                continue
+            elif token.kind == "phrase":
+                node = _phrase(token.text, title_only=token.field == "title")
+            else:
+                node = _word(token)
+            if node is None or (isinstance(node, Group) and not node.units):
+                continue
+            if negated:
+                group.excluded.append(node)
+            elif pending_or and group.units:
+                group.units[-1].append(node)
+            else:
+                group.units.append([node])
+            pending_or = False
+        return group
+
+    return parse_group(0)
+
+
+def _word(token: Token) -> Node | None:
+    found = words(token.text.replace("*", " "))
+    if not found:
+        return None
+    title_only = token.field == "title"
+    if len(found) > 1:  # punctuation inside a piece (e.g. «Байконур»,) splits it into words
+        return Phrase([w for w, _, _ in found], title_only=title_only)
+    text = found[0][0]
+    prefix = token.prefix and len(text) >= MIN_PREFIX_CHARS
+    return Word(text, exact=token.exact, prefix=prefix, title_only=title_only)
+
+
+def _phrase(text: str, *, title_only: bool) -> Node | None:
+    found = [w for w, _, _ in words(text)]
+    if not found:
+        return None
+    if len(found) == 1 and len(word_parts(found[0])) == 1:
+        return Word(found[0], title_only=title_only)
+    return Phrase(found, title_only=title_only)  # a quoted «ракеты-носителя» stays strict
+
+
+def effective_units(group: Group) -> list[list[Node]]:
+    """The units of a top-level query that count: function words are dropped when there are
+    other words (they would only add noise), a repeated word counts once, and very long
+    queries are cut."""
+    units: list[list[Node]] = []
+    for unit in group.units:
+        if unit not in units:
+            units.append(unit)
+    content = [u for u in units if not all(isinstance(n, Word) and n.is_stop for n in u)]
+    if content:
+        units = content
+    return units[:MAX_QUERY_WORDS]

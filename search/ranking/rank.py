@@ -1,0 +1,97 @@
+"""A query's units → every document's score, and the best documents in order.
+
+A document's score is the sum of its units' BM25F scores (search/ranking/bm25f.py), scaled by
+the share of the query's units it matches (documents holding more of the query's words come
+first); among the best few, adjacent query words found close together add a proximity bonus.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..index import Snapshot
+from ..query import Compiled
+from .bm25f import Scorer, Scores, flatten
+
+__all__ = [
+    "COVERAGE_WEIGHT",
+    "PROXIMITY_BOOST",
+    "PROXIMITY_DEPTH",
+    "PROXIMITY_SLOP",
+    "best",
+    "score_units",
+]
+
+PROXIMITY_BOOST = 0.25
+PROXIMITY_SLOP = 4
+PROXIMITY_DEPTH = 20
+COVERAGE_WEIGHT = 0.5  # documents missing half the words lose a quarter of their score
+
+
+def score_units(scorer: Scorer, compiled: Compiled) -> tuple[Scores, np.ndarray, list[Scores]]:
+    """Every document's score, which documents match, and each unit's own scores."""
+    total = scorer.zeros()
+    covered = np.zeros(scorer.size, dtype=np.int32)
+    per_unit = []
+    for unit in compiled.units:
+        unit_scores = scorer.zeros()
+        for clause, factor in flatten(unit):
+            scorer.add(unit_scores, clause, factor)
+        per_unit.append(unit_scores)
+        total += unit_scores
+        covered += unit_scores > 0
+    matched = covered > 0
+    if compiled.excluded is not None:
+        matched &= ~scorer.mask(compiled.excluded)
+    n = len(compiled.units)
+    if n > 1:
+        total *= 1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * covered / n
+    return total, matched, per_unit
+
+
+def best(
+    snapshot: Snapshot,
+    scores: Scores,
+    docnums: np.ndarray,
+    unit_scores: list[Scores],
+    compiled: Compiled,
+    depth: int,
+) -> list[tuple[int, float]]:
+    """The best `depth` of the matching documents, best first. Among the first
+    PROXIMITY_DEPTH (positions are costly to read, and this is a tie-breaker), two adjacent
+    query words found within PROXIMITY_SLOP words of each other in the body add
+    PROXIMITY_BOOST times their own scores."""
+    if len(docnums) > depth:
+        docnums = docnums[np.argpartition(-scores[docnums], depth)[:depth]]
+    docnums = docnums[np.argsort(-scores[docnums], kind="stable")]
+    ranked = [(int(d), float(scores[d])) for d in docnums]
+    if not compiled.near:
+        return ranked
+    head = dict(ranked[:PROXIMITY_DEPTH])
+    candidates = sorted(head)
+    positions: dict[str, dict[int, list[int]]] = {}
+    for a, b, forms_a, forms_b in compiled.near:
+        for form in (*forms_a, *forms_b):
+            if form not in positions:
+                positions[form] = snapshot.positions("body", form, candidates)
+        for docnum in candidates:
+            near_a = sorted(p for f in forms_a for p in positions[f].get(docnum, ()))
+            near_b = sorted(p for f in forms_b for p in positions[f].get(docnum, ()))
+            if near_a and near_b and _closest(near_a, near_b) <= PROXIMITY_SLOP:
+                extra = unit_scores[a][docnum] + unit_scores[b][docnum]
+                head[docnum] += PROXIMITY_BOOST * float(extra)
+    # a bonus only raises scores, so the head still outranks the rest
+    return sorted(head.items(), key=lambda item: -item[1]) + ranked[PROXIMITY_DEPTH:]
+
+
+def _closest(a: list[int], b: list[int]) -> int:
+    """The smallest distance between a position in `a` and one in `b` (both sorted)."""
+    i = j = 0
+    found = abs(a[0] - b[0])
+    while i < len(a) and j < len(b):
+        found = min(found, abs(a[i] - b[j]))
+        if a[i] < b[j]:
+            i += 1
+        else:
+            j += 1
+    return found

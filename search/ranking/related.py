@@ -1,0 +1,91 @@
+"""Releases like a given one, for the document page and /api/related.
+
+Whoosh's more-like-this: the release's most telling lemmas in the body (Bo1 key terms, weighed
+against the whole index; function words and numbers left out) become an OR query, ranked with
+the usual BM25F. The release itself and its copies (search/index/sketches.py) are never among the
+results, and copies of one other release count once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..analysis import STOP_WORDS
+from ..index import Snapshot, is_copy
+from .bm25f import Scorer
+from .copies import fold_copies
+
+__all__ = ["RELATED_LIMIT", "Related", "RelatedReleases", "related"]
+
+RELATED_LIMIT = 5
+KEY_TERMS = 20
+_CANDIDATES = 15  # fetched beyond the limit, for the copies that are dropped
+
+
+@dataclass
+class Related:
+    id: str
+    title: str
+    date: str | None
+    source: str | None
+    source_label: str | None
+    score: float
+
+
+@dataclass
+class RelatedReleases:
+    related: list[Related]
+    copies: list[str]  # ids of this release's own copies found on the way
+
+
+def related(
+    snapshot: Snapshot, doc_id: str, limit: int = RELATED_LIMIT
+) -> RelatedReleases | None:
+    """Up to `limit` releases most like the one with this id; None for an unknown id."""
+    docnum = snapshot.document_number(id=doc_id)
+    if docnum is None:
+        return None
+    searcher = snapshot.searcher
+    scorer = Scorer(snapshot)
+    scores = None
+    for fieldname in ("body", "title"):  # a release with no body text: its title
+        terms = [
+            (term, weight)
+            for term, weight in searcher.key_terms([docnum], fieldname, numterms=KEY_TERMS * 2)
+            if term not in STOP_WORDS and not term.isdigit() and len(term) > 1
+        ][:KEY_TERMS]
+        if terms:  # an OR of the key terms, each boosted by its weight
+            scores = scorer.zeros()
+            for term, weight in terms:
+                scorer.add_term(scores, fieldname, term, weight)
+            break
+    if scores is None:
+        return RelatedReleases([], [])
+    scores[docnum] = 0
+    found_docs = np.flatnonzero(scores > 0)
+    depth = min(len(found_docs), limit + _CANDIDATES)
+    best = found_docs[np.argpartition(-scores[found_docs], depth - 1)[:depth]] if depth else []
+    ranked = sorted(((int(d), float(scores[d])) for d in best), key=lambda x: (-x[1], x[0]))
+
+    own = snapshot.sketch(docnum)
+    copies: list[str] = []
+    others: list[tuple[int, float]] = []
+    for hit_docnum, score in ranked:
+        if own and is_copy(own, snapshot.sketch(hit_docnum)):
+            copies.append(snapshot.stored(hit_docnum)["id"])
+        else:
+            others.append((hit_docnum, score))
+    found = []
+    for group in fold_copies(snapshot, others, limit):
+        stored = snapshot.stored(group.docnum)
+        found.append(Related(
+            id=stored["id"],
+            title=stored["title"],
+            date=stored.get("date") or None,
+            source=stored.get("source") or None,
+            source_label=stored.get("source_name") or stored.get("source") or None,
+            score=round(float(group.score), 4),
+        ))
+    return RelatedReleases(found, copies)

@@ -1,0 +1,142 @@
+"""What understanding needs of one index generation, built once and shared by all threads:
+the vocabulary with its spelling index (corrections, transliterations) and the completions.
+
+Both are kept per index folder in search/caching.py's :class:`GenerationTables`: after a
+reindex the previous generation's tables answer while a child process builds the new ones.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..analysis import STOP_WORDS, lemmas, morph
+from ..caching import GenerationTables, register
+from ..index import IndexHandle, Snapshot, Vocabulary, open_generation, read_vocabulary
+from .layout import script_of
+from .spelling import SkeletonIndex
+from .suggest import LIMIT, Suggester, build_suggester
+from .translit import to_cyrillic, to_latin
+
+__all__ = [
+    "FIRST_WAIT_SECONDS",
+    "Understanding",
+    "build_understanding",
+    "completions",
+    "suggester_for",
+    "understanding_for",
+    "warm_up",
+]
+
+MAX_TRANSLIT_FORMS = 3
+MIN_TRANSLIT_CHARS = 3
+FIRST_WAIT_SECONDS = 0.3  # how long a keystroke waits for a first build of completions
+_NAME_TAGS = frozenset(("Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr"))
+
+
+class Understanding:
+    """What one index generation needs for corrections: its vocabulary and spelling index."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self.skeletons = SkeletonIndex(vocab)
+
+    def frequency(self, word: str, snapshot: Snapshot) -> int:
+        """Documents holding the word (by form, else by lemma); function words and codes
+        count as everywhere, as they are never corrected."""
+        if word in STOP_WORDS or not word.isalpha():
+            return 1_000_000
+        n = self.vocab.count(word)
+        if n:
+            return n
+        for f in ("body", "title"):
+            for form in lemmas(word):
+                if snapshot.has_term(f, form):
+                    return max(1, snapshot.doc_frequency(f, form))
+        return 0
+
+    def translit(self, word: str) -> list[str]:
+        """The other script's spellings of a word that the index holds, most frequent first."""
+        if len(word) < MIN_TRANSLIT_CHARS or not word.isalpha():
+            return []
+        script = script_of(word)
+        vocab = self.vocab
+        if script == "en":
+            found = to_cyrillic(word, vocab.has_prefix, vocab.__contains__)
+        elif script == "ru" and len(word) > MIN_TRANSLIT_CHARS and _name_like(word):
+            found = to_latin(word, vocab.has_prefix, vocab.__contains__)
+        else:
+            return []
+        found = [w for w in found if w != word and w not in STOP_WORDS]
+        found.sort(key=lambda w: -vocab.count(w))
+        return found[:MAX_TRANSLIT_FORMS]
+
+
+def _name_like(word: str) -> bool:
+    """A name (or a word the dictionary does not know): «Рогозин», «Кассини». Common words
+    («спутник», «первый») are left alone: their Latin look-alikes are other words."""
+    m = morph()
+    if not m.word_is_known(word):
+        return True
+    return any(_NAME_TAGS & p.tag.grammemes for p in m.parse(word))
+
+
+def build_understanding(snapshot: Snapshot) -> Understanding:
+    return Understanding(read_vocabulary(snapshot))
+
+
+def _understanding_at(gen: Path) -> Understanding:
+    with open_generation(gen) as snapshot:
+        return build_understanding(snapshot)
+
+
+def _suggester_at(gen: Path) -> Suggester:
+    with open_generation(gen) as snapshot:
+        return build_suggester(snapshot)
+
+
+understandings = register(
+    "correction tables", GenerationTables("understanding", _understanding_at)
+)
+suggesters = register("completion tables", GenerationTables("suggester", _suggester_at))
+
+
+def _generation(snapshot: Snapshot) -> Path:
+    if snapshot.gen is None:
+        raise ValueError("tables are built for index generations only")
+    return snapshot.gen
+
+
+def understanding_for(snapshot: Snapshot, *, exact: bool = False) -> Understanding:
+    """The correction tables of the index this snapshot reads: the previous generation's
+    while a newer one's are built, unless `exact`."""
+    return understandings.get(_generation(snapshot), exact=exact)
+
+
+def suggester_for(snapshot: Snapshot, *, exact: bool = False) -> Suggester:
+    """The completions of the index this snapshot reads (as :func:`understanding_for`)."""
+    return suggesters.get(_generation(snapshot), exact=exact)
+
+
+def completions(handle: IndexHandle, text: str, *, limit: int = LIMIT,
+                wait: bool = False) -> list[str]:
+    """Completions for a keystroke. Without `wait`, the first call on an index starts building
+    in the background and returns nothing rather than keep the person waiting, and after a
+    reindex the previous generation's completions answer until the new ones are built; with
+    `wait`, the live generation's own."""
+    with handle.snapshot() as snapshot:
+        if wait:
+            suggester: Suggester | None = suggester_for(snapshot, exact=True)
+        else:
+            suggester = suggesters.get_soon(_generation(snapshot), FIRST_WAIT_SECONDS)
+        return suggester.complete(text, max(1, min(limit, LIMIT))) if suggester else []
+
+
+def warm_up(handle: IndexHandle) -> None:
+    """Build the correction and completion tables of the live generation, so that the first
+    requests of a server do not wait seconds for them.
+
+    :raises IndexMissing: there is no index yet.
+    """
+    with handle.snapshot() as snapshot:
+        understanding_for(snapshot, exact=True)
+        suggester_for(snapshot, exact=True)
