@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up and run the checks: ruff and the whole test suite (pytest arguments pass through).
+# Set up and run the checks: ruff, the import contracts, mypy and the whole test suite
+# (pytest arguments pass through).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
@@ -10,4 +11,6 @@ if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt
     >/dev/null 2>&1 || echo "chromium could not be installed; the browser test will be skipped" >&2
 fi
 .venv/bin/ruff check .
+.venv/bin/lint-imports --no-cache   # the layout's contracts (pyproject.toml)
+.venv/bin/mypy                      # types, over search/ and web/
 exec .venv/bin/python -m pytest "$@"

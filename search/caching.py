@@ -112,7 +112,8 @@ class LockedLRU(LRUCache[Any, Any]):
 
 def _malloc_trim() -> Callable[[int], int] | None:
     try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or None).malloc_trim  # type: ignore[no-any-return]
+        trim: Callable[[int], int] = ctypes.CDLL(ctypes.util.find_library("c") or None).malloc_trim
+        return trim
     except (AttributeError, OSError):
         return None
 

@@ -55,6 +55,7 @@ def error_response(
     status: int, code: str, message: str, headers: Mapping[str, str] | None = None
 ) -> Any:
     """One error, shaped for where it happened: JSON under /api/, an HTML page elsewhere."""
+    body: Any
     if _wants_json():
         body = jsonify({"error": {"code": code, "message": message}})
     else:

@@ -43,7 +43,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 def feed_url(q: str, filter_params: dict[str, Any]) -> str:
     """The feed of a search: its words and filters (sort and paging do not apply)."""
-    args = {"q": q} if q else {}
+    args: dict[str, Any] = {"q": q} if q else {}
     return url_for("feed.atom", **args, **filter_params)
 
 
@@ -157,7 +157,7 @@ def _feed_title(q: str, filters: dict[str, Any], labels: dict[str, str]) -> str:
         parts.append(", ".join(labels.get(s, s) for s in filters["source"]))
     if filters.get("from") or filters.get("to"):
         start, end = filters.get("from"), filters.get("to")
-        parts.append(start if start == end else f"{start or '…'} — {end or '…'}")
+        parts.append(str(start) if start == end else f"{start or '…'} — {end or '…'}")
     if filters.get("lang"):
         parts.append(", ".join(filters["lang"]))
     return "Орбита: " + (" · ".join(parts) or "новые релизы")

@@ -15,6 +15,7 @@ Whoosh stores these classes by their import path: moving or renaming one means r
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from whoosh.analysis import Composable, Filter, Token, Tokenizer
 
@@ -39,7 +40,7 @@ class WordTokenizer(Tokenizer):
         start_pos: int = 0,
         start_char: int = 0,
         mode: str = "",
-        **kwargs,
+        **kwargs: Any,
     ) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos

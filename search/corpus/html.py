@@ -167,7 +167,7 @@ def _soup_extract(text: str) -> _HtmlRaw:
     # the page's text, which means the page uses the tag for a teaser rather than its content.
     chosen, times = full, body_times
     candidates = list(soup.find_all("article"))
-    main = soup.find("main") or soup.find(attrs={"role": "main"})
+    main = soup.find("main") or soup.find(True, attrs={"role": "main"})
     for group in (candidates, [main] if isinstance(main, Tag) else []):
         best: tuple[int, list[str], list[tuple[int, str]]] | None = None
         for tag in group:

@@ -208,8 +208,8 @@ def parse_plain(text: str, markdown: bool) -> Parts:
     if date is None:
         # A dateline as the release's first line or as the first line after its title.
         for start_at in (0, title_at):
-            i = _next_filled(items, start_at)
-            if i is not None and (date := date_line(items[i][1])):
+            found = _next_filled(items, start_at)
+            if found is not None and (date := date_line(items[found][1])):
                 break
 
     body = join_lines(line for _, line in items)

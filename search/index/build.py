@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
 
@@ -25,6 +26,10 @@ from .schema import document_fields, make_schema, utc_now
 from .writers import merge_small, open_writer
 
 __all__ = ["Progress", "ReindexReport", "reindex"]
+
+Progress = Callable[[int, int], None]  # (done, total)
+Warn = Callable[[str], None]
+Manifest = dict[str, list[Any]]  # id -> [size, mtime_ns, content hash]
 
 
 @dataclass
@@ -52,9 +57,6 @@ class ReindexReport:
         )
 
 
-Progress = Callable[[int, int], None]  # (done, total)
-
-
 def reindex(
     corpus_dir: Path,
     index_dir: Path,
@@ -62,7 +64,7 @@ def reindex(
     full: bool = False,
     quiet: bool = True,
     progress: Progress | None = None,
-    warn: Callable[[str], None] | None = None,
+    warn: Warn | None = None,
 ) -> ReindexReport:
     """Bring the index in `index_dir` up to date with the files in `corpus_dir`.
 
@@ -96,7 +98,7 @@ def reindex(
 
 
 def _reindex_locked(
-    corpus_dir: Path, index_dir: Path, full: bool, progress: Progress | None, warn
+    corpus_dir: Path, index_dir: Path, full: bool, progress: Progress | None, warn: Warn
 ) -> ReindexReport:
     report = ReindexReport()
     live = gens.current_generation(index_dir)
@@ -106,13 +108,13 @@ def _reindex_locked(
         full, old = True, {}
     scan = scan_corpus(corpus_dir)
     report.ignored = len(scan.ignored)
-    for path, reason in scan.ignored:  # files the owner meant to index and should hear about
+    for name, reason in scan.ignored:  # files the owner meant to index and should hear about
         if reason.startswith(("unreadable", "file name", "folder name")):
-            warn(f"ignored {path}: {reason}")
+            warn(f"ignored {name}: {reason}")
 
     # Pass 1: find what changed. Size and mtime unchanged means unchanged; otherwise the
     # content hash decides (a file that was only touched is not reindexed).
-    manifest: dict[str, list] = {}
+    manifest: Manifest = {}
     to_index: list[tuple[str, Path]] = []
     for doc_id, path in scan.files.items():
         try:
@@ -167,11 +169,11 @@ def _build_generation(
     base: Path | None,
     to_index: list[tuple[str, Path]],
     removed: list[str],
-    old: dict[str, list],
-    manifest: dict[str, list],
+    old: Manifest,
+    manifest: Manifest,
     report: ReindexReport,
     progress: Progress | None,
-    warn,
+    warn: Warn,
 ) -> None:
     """Write a complete new generation in `gen`: `base` plus the changes, or from scratch."""
     if base is None:
@@ -223,7 +225,8 @@ def check_generation(gen: Path, expected: int) -> None:
         raise ReindexError(f"the new index holds {found} documents instead of {expected}")
 
 
-def _skip(report: ReindexReport, warn, doc_id: str, reason: str, old: dict, manifest: dict):
+def _skip(report: ReindexReport, warn: Warn, doc_id: str, reason: str, old: Manifest,
+          manifest: Manifest) -> None:
     """Report a file that cannot be indexed now; an earlier good version stays searchable."""
     report.skipped.append((doc_id, reason))
     warn(f"skipped {doc_id}: {reason}")

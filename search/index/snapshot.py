@@ -192,7 +192,7 @@ class Snapshot:
             found = compute()
             with self._lock:
                 self._derived[key] = found
-        return found  # type: ignore[no-any-return]
+        return found
 
 
 _MISSING = object()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import threading
+from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
@@ -90,7 +91,7 @@ class SharedFile(io.RawIOBase):
             offset = 0
         return state.buffer[offset:]
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer: Any) -> int:
         data = self.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
@@ -135,10 +136,10 @@ class _SharedStructFile(StructFile):
 class SharedFileStorage(FileStorage):
     """A read-only Whoosh folder whose files many threads can read at once."""
 
-    def __init__(self, path) -> None:
+    def __init__(self, path: str | os.PathLike[str]) -> None:
         super().__init__(str(path), readonly=True)
 
-    def open_file(self, name: str, **kwargs) -> StructFile:
+    def open_file(self, name: str, **kwargs: Any) -> StructFile:
         return _SharedStructFile(SharedFile(self._fpath(name)), name=name, **kwargs)
 
 

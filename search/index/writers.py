@@ -130,7 +130,7 @@ class _ParallelWriter(MpWriter):
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
-        self.jobqueue = _WatchedQueue(self.jobqueue, self.tasks)
+        self.jobqueue: Any = _WatchedQueue(self.jobqueue, self.tasks)
 
     def _new_task(self) -> SubWriterTask:
         task = _WriterTask(

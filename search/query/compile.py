@@ -40,7 +40,7 @@ PART_BOOST = 0.5
 _FIELD_BOOST = {"title": TITLE_BOOST, "body": 1.0}
 
 
-class Boosted(WrappingQuery):  # type: ignore[misc]
+class Boosted(WrappingQuery):
     """Scales the score of any query. (Whoosh drops the boost of a one-clause Or and of
     span queries, so `Or([q], boost=b)` would not do.)"""
 
@@ -59,7 +59,7 @@ def _boost(query: wq.Query, factor: float) -> wq.Query:
     return query if factor == 1.0 else Boosted(query, factor)
 
 
-class _SpanOr(spans.SpanOr):  # type: ignore[misc]
+class _SpanOr(spans.SpanOr):
     """Whoosh's SpanOr cannot estimate its size, which SpanNear2 asks for; sum the parts."""
 
     def estimate_size(self, ixreader: Any) -> int:

@@ -66,8 +66,9 @@ def related(
     scores[docnum] = 0
     found_docs = np.flatnonzero(scores > 0)
     depth = min(len(found_docs), limit + _CANDIDATES)
-    best = found_docs[np.argpartition(-scores[found_docs], depth - 1)[:depth]] if depth else []
-    ranked = sorted(((int(d), float(scores[d])) for d in best), key=lambda x: (-x[1], x[0]))
+    if depth:
+        found_docs = found_docs[np.argpartition(-scores[found_docs], depth - 1)[:depth]]
+    ranked = sorted(((int(d), float(scores[d])) for d in found_docs), key=lambda x: (-x[1], x[0]))
 
     own = snapshot.sketch(docnum)
     copies: list[str] = []

@@ -3,6 +3,7 @@ spelling, the other script's spelling of a name), expansions of the parsed query
 (:mod:`.expansion`: synonyms, transliterations), completions (:mod:`.suggest`), and the
 per-generation tables they are judged against (:mod:`.tables`)."""
 
+from . import tables
 from .corrections import Correction, Plan, all_words_count, plan_corrections
 from .expansion import expand
 from .layout import switch_layout
@@ -11,7 +12,6 @@ from .suggest import LIMIT as SUGGEST_LIMIT
 from .suggest import MAX_PREFIX_CHARS, Suggester, build_suggester
 from .synonyms import DEFAULT_PATH as SYNONYMS_PATH
 from .synonyms import Synonyms, load_synonyms, parse_entries
-from . import tables
 from .tables import (
     Understanding,
     build_understanding,

@@ -55,7 +55,8 @@ def parse_entries(text: str) -> list[Entry]:
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        variants, capitals = [], set()
+        variants: list[tuple[str, ...]] = []
+        capitals: set[str] = set()
         for part in line.split(SEPARATOR):
             found = words(part)
             capitals.update(w for w, s, e in found if len(w) > 1 and part[s:e].isupper())
@@ -94,7 +95,7 @@ class Synonyms:
     def match_at(self, query_words: list[str], start: int) -> Match | None:
         """The longest variant that the query words spell from `start` on."""
         best: Match | None = None
-        candidates = []
+        candidates: list[tuple[Entry, int, tuple[frozenset[str], ...]]] = []
         for key in _keys(query_words[start]):
             candidates.extend(self._first.get(key, ()))
         for entry, n, keys in candidates:
