@@ -16,6 +16,7 @@ from email.utils import parsedate_to_datetime
 from time import struct_time
 from typing import Any
 from xml.etree.ElementTree import Element, ParseError
+from xml.sax import SAXException
 
 import feedparser
 from defusedxml import DefusedXmlException
@@ -65,8 +66,6 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> tuple[str, list
     if not parsed.version:
         problem = parsed.get("bozo_exception")
         raise FeedError(f"not a feed ({_short(problem) if problem else 'no RSS or Atom root'})")
-    if parsed.bozo and not parsed.entries:
-        raise FeedError(f"malformed feed ({_short(parsed.get('bozo_exception'))})")
     items = []
     for entry in parsed.entries:
         link = (entry.get("link") or "").strip()
@@ -81,6 +80,8 @@ def parse_feed(body: bytes, url: str, content_type: str = "") -> tuple[str, list
                 feed_url=url,
             )
         )
+    if parsed.bozo and not items and isinstance(parsed.get("bozo_exception"), SAXException):
+        raise FeedError(f"malformed feed ({_short(parsed.get('bozo_exception'))})")
     return parsed.version, items
 
 

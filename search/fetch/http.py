@@ -83,11 +83,8 @@ class Client:
         self.config = config
         self._sleep = sleep
         self._clock = clock
-        self._pool = urllib3.PoolManager(
-            num_pools=32,
-            headers={"User-Agent": config.user_agent, "Accept-Encoding": "gzip, deflate"},
-            retries=False,
-        )
+        self._headers = {"User-Agent": config.user_agent, "Accept-Encoding": "gzip, deflate"}
+        self._pool = urllib3.PoolManager(num_pools=32, retries=False)
         self._last: dict[str, float] = {}  # host -> when its last response ended
         self._crawl_delay: dict[str, float] = {}
         self.skipped_hosts: dict[str, str] = {}  # host -> why it is not asked again this run
@@ -136,7 +133,7 @@ class Client:
                     wait = self.host_delay(url) if wait is None else wait
                     if wait > self.config.max_retry_after:
                         self.skipped_hosts[host] = (
-                            f"asked to wait {wait:.0f} s (over {self.config.max_retry_after:.0f} s)"
+                            f"Retry-After {wait:.0f} s, over {self.config.max_retry_after:.0f} s"
                         )
                         raise FetchError(
                             "host asked to wait too long", self.skipped_hosts[host], transient=True
@@ -153,7 +150,7 @@ class Client:
                     return Response(url, 304, "", b"", None, None)
                 if status != 200:
                     raise FetchError(
-                        f"HTTP {status}", url, transient=status >= 500 or status in (408, 429)
+                        f"HTTP {status}", transient=status >= 500 or status in (408, 429)
                     )
                 return self._read(url, response, accept, limit)
             finally:
@@ -170,7 +167,8 @@ class Client:
         self.requests += 1
         try:
             return self._pool.request(
-                "GET", url, headers=headers, preload_content=False, redirect=False,
+                "GET", url, headers={**self._headers, **headers}, preload_content=False,
+                redirect=False,
                 timeout=timeout,
             )
         except Urllib3Timeout as err:
