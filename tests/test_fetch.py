@@ -42,6 +42,7 @@ from fetch_site import (
     build_sites,
 )
 
+from search.documents import MAX_FILE_BYTES
 from search.fetch import FetchError, HttpConfig, Item, load_sources
 from search.fetch.cli import main
 from search.fetch.http import Client
@@ -388,16 +389,15 @@ def test_gzip_bomb_is_cut_at_the_corpus_limit_without_inflating_it(sites: Sites)
     finally:
         tracemalloc.stop()
     assert err.value.reason == "too large"
-    assert LIMIT < 200 * 1024 * 1024  # the bomb inflates to 200 MB
-    assert peak < LIMIT + 16 * 1024 * 1024
+    assert HttpConfig(UA).max_bytes == MAX_FILE_BYTES == LIMIT  # the corpus limit
+    assert peak < LIMIT + 16 * 1024 * 1024  # the bomb inflates to 200 MB
 
 
 def test_declared_oversized_body_is_refused_before_reading(sites: Sites):
-    started = time.monotonic()
+    # read, the body would end short of its Content-Length: a "broken response"
     with pytest.raises(FetchError) as err:
         client().get(sites.hostile.url("/h/declared-huge"))
     assert err.value.reason == "too large" and "declared" in err.value.detail
-    assert time.monotonic() - started < 0.5
 
 
 def test_trickling_server_is_cut_off_at_the_deadline(sites: Sites):
@@ -405,7 +405,7 @@ def test_trickling_server_is_cut_off_at_the_deadline(sites: Sites):
     with pytest.raises(FetchError) as err:
         client(deadline=1.0, read_timeout=1).get(sites.hostile.url("/h/slow"))
     assert err.value.reason == "timed out" and err.value.transient
-    assert 0.9 < time.monotonic() - started < 2.5
+    assert 0.9 < time.monotonic() - started < 4  # the server trickles for 6 s
 
 
 def test_content_type_is_checked_before_the_body_is_read(sites: Sites):
@@ -413,9 +413,10 @@ def test_content_type_is_checked_before_the_body_is_read(sites: Sites):
 
     started = time.monotonic()
     with pytest.raises(FetchError) as err:
-        client(deadline=3).get(sites.hostile.url("/h/photo"), accept=accept_content_type)
+        client(deadline=5).get(sites.hostile.url("/h/photo"), accept=accept_content_type)
+    # reading the endless image first would end in "timed out" after 5 s
     assert err.value.reason == "not a release" and err.value.detail == "image/png"
-    assert time.monotonic() - started < 1.0  # reading the endless image would take 3 s
+    assert time.monotonic() - started < 2.5
 
 
 def test_redirect_is_refused_when_the_permit_says_no_and_the_target_never_asked(sites: Sites):
@@ -441,7 +442,7 @@ def test_a_server_that_stops_sending_hits_the_read_timeout(sites: Sites):
     with pytest.raises(FetchError) as err:
         client(read_timeout=0.4, deadline=10).get(sites.busy.url("/stall"))
     assert err.value.reason == "timed out" and err.value.transient
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 2.5  # the server stalls for 3 s
 
 
 def test_retries_after_503_are_bounded(sites: Sites):

@@ -131,9 +131,7 @@ def _looks_like_html(body: bytes) -> bool:
     head = body[:2048].lstrip().lower()
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:].lstrip()
-    return head.startswith((b"<!doctype html", b"<html")) or (
-        not head.startswith(b"<?xml") and b"<html" in head
-    )
+    return head.startswith((b"<!doctype html", b"<html"))
 
 
 def _gunzip(body: bytes, max_bytes: int) -> bytes:

@@ -81,7 +81,3 @@ class Robots:
             rules = _Rules(parser)
         self._rules[site] = rules
         return rules
-
-    def crawl_delay(self, url: str) -> float:
-        self._site(origin(url))
-        return self.client.host_delay(url)
