@@ -4,11 +4,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
-# The browser test drives Debian's Chromium; install it where we may (root with apt-get).
-if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "installing chromium for the browser test..." >&2
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver) \
-    >/dev/null 2>&1 || echo "chromium could not be installed; the browser test will be skipped" >&2
+# Debian packages the tests use, installed where we may (root with apt-get): Chromium for the
+# browser test (skipped without it), the DejaVu font for the PDFs the fetcher tests make.
+apt_install() {  # what for, then the packages
+  local why=$1; shift
+  echo "installing $* for $why..." >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@") \
+    >/dev/null 2>&1 || echo "could not install $*: $why will fail or be skipped" >&2
+}
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  command -v chromium >/dev/null 2>&1 || apt_install "the browser test" chromium chromium-driver
+  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] \
+    || apt_install "the fetcher tests" fonts-dejavu-core
 fi
 .venv/bin/ruff check .
 .venv/bin/lint-imports --no-cache   # the layout's contracts (pyproject.toml)

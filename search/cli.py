@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .engine import Engine, SearchRequest
 from .errors import IndexMissing, QueryError, ReindexError
+from .fetch.cli import main as fetch_main
 from .index import reindex
 
 
@@ -120,11 +121,13 @@ def search_main(argv: list[str] | None = None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m search reindex ...`` or ``python -m search search ...``."""
+    """``python -m search reindex|search|fetch ...``."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] == "reindex":
         return reindex_main(argv[1:])
     if argv and argv[0] == "search":
         return search_main(argv[1:])
-    print("usage: python -m search {reindex,search} [options]", file=sys.stderr)
+    if argv and argv[0] == "fetch":
+        return fetch_main(argv[1:])
+    print("usage: python -m search {reindex,search,fetch} [options]", file=sys.stderr)
     return 2
