@@ -16,18 +16,18 @@ Process-wide (shared by all threads and index generations):
   read once; the process (a change makes the next reindex rebuild); 1 each.
 - **synonym dictionaries** (understand/synonyms.py): a file path → its entries; the process;
   4 files.
-- **posting arrays** (index/postings.py): (segment id, field, term) → the term's document
-  numbers and frequencies in that segment, or its absence; the process (segments never
-  change, and a new generation shares the old one's); 4,000,000 postings (~64 MB), least
-  recently used first.
+- **posting arrays** (index/postings.py): (index folder, segment id, field, term) → the
+  term's document numbers and frequencies in that segment, or its absence; the process
+  (segments never change, and a new generation shares the old one's); 4,000,000 postings
+  (~64 MB), least recently used first.
 
 Per index generation (held by its :class:`~search.index.Snapshot`, dropped with it when the
 handle has moved to a newer generation and the last request reading it has ended):
 
 - deletion masks and field-length norms per segment, sortable columns and their codes per
   field, the sketch column: one each;
-- derived values (the lemmas sharing a Snowball stem; the agencies' names): key → value;
-  100,000 entries.
+- derived values (the lemmas sharing a Snowball stem; the agencies' names; a release's
+  related releases): key → value; 100,000 entries.
 
 Per index folder (the newest generation's, built in a child process after a reindex while
 the previous generation's answers):

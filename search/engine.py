@@ -63,6 +63,7 @@ from .understand import (
 
 __all__ = [
     "DEFAULT_PER_PAGE",
+    "MAX_DOCUMENT_CHARS",
     "MAX_PER_PAGE",
     "MAX_QUERY_CHARS",
     "MAX_RESULTS_WINDOW",
@@ -79,6 +80,9 @@ __all__ = [
 ]
 
 MAX_QUERY_CHARS = 1000
+# A document page shows at most this much of a release (a 4 MB text made a 8 MB page, and a
+# server that rendered a few held 1.7 GB afterwards); the rest is in the original file.
+MAX_DOCUMENT_CHARS = 500_000
 MAX_PER_PAGE = 100
 MAX_RESULTS_WINDOW = 1000  # page * per_page: deeper pages are refused, refine the query instead
 DEFAULT_PER_PAGE = 10
@@ -188,6 +192,8 @@ class Document:
     lang: str
     query: str | None  # the query whose words are marked (filters in it mark nothing)
     related: RelatedReleases
+    length: int  # characters of the whole body
+    truncated: bool  # only its first MAX_DOCUMENT_CHARS are in `paragraphs_html`
 
 
 @dataclass(frozen=True)
@@ -361,7 +367,8 @@ class Engine:
                 marked = None  # a query the engine refuses marks nothing
             highlighter = highlighter_for(parse_query(marked)) if marked else Highlighter()
             body = stored.get("body") or ""
-            paragraphs = [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
+            shown = body[:MAX_DOCUMENT_CHARS]
+            paragraphs = [p.strip() for p in re.split(r"\n\s*\n", shown) if p.strip()]
             source = stored.get("source") or None
             return Document(
                 id=stored["id"],
@@ -374,6 +381,8 @@ class Engine:
                 lang=stored.get("lang", ""),
                 query=marked,
                 related=related(snap, doc_id) or RelatedReleases([], []),
+                length=len(body),
+                truncated=len(body) > len(shown),
             )
 
     def related(self, doc_id: str) -> RelatedReleases | None:

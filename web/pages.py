@@ -12,6 +12,7 @@ from flask import Blueprint, g, render_template, request, url_for
 
 from search.engine import (
     DEFAULT_PER_PAGE,
+    MAX_DOCUMENT_CHARS,
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
     MAX_RESULTS_WINDOW,
@@ -306,7 +307,7 @@ def index() -> Any:
 def document(doc_id: str) -> Any:
     doc = doc_data(doc_id, request.args.get("q"))
     back_url = url_for("pages.index", q=doc["query"]) if doc["query"] else None
-    return render_template("doc.html", doc=doc, back_url=back_url)
+    return render_template("doc.html", doc=doc, back_url=back_url, max_chars=MAX_DOCUMENT_CHARS)
 
 
 @bp.app_template_filter("doc_link")

@@ -9,7 +9,7 @@ from datetime import date as _date
 
 from .text import EDGE_CHARS
 
-__all__ = ["date_line", "parse_date"]
+__all__ = ["date_line", "month_number", "parse_date"]
 
 _RU_MONTH_STEMS = (
     ("январ", 1), ("феврал", 2), ("март", 3), ("апрел", 4), ("июн", 6), ("июл", 7),
@@ -28,7 +28,7 @@ _MONTH_WORDS = {
 }
 
 
-def _month(word: str) -> int | None:
+def month_number(word: str) -> int | None:
     word = word.lower().rstrip(".")
     if word in _MONTH_WORDS:
         return _MONTH_WORDS[word]
@@ -63,7 +63,7 @@ def _iter_dates(text: str) -> Iterator[tuple[re.Match[str], str]]:
     for pattern, (yi, mi, di) in _DATE_PATTERNS:
         for m in pattern.finditer(text):
             month_text = m.group(mi)
-            month = int(month_text) if month_text.isdigit() else _month(month_text)
+            month = int(month_text) if month_text.isdigit() else month_number(month_text)
             if month is None:
                 continue
             year = int(m.group(yi))

@@ -117,7 +117,7 @@ def _decode_single_byte(data: bytes, declared: str | None) -> str:
                 p = _plausibility(sample.decode(declared))
             except UnicodeDecodeError:  # a multi-byte encoding split by the sampling
                 p = _plausibility(text[:_SAMPLE])
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):  # also "idna"-like codecs: not byte encodings
             pass
         else:
             best = scored[0][0] if scored else -math.inf
@@ -268,10 +268,19 @@ def declared_charset(data: bytes) -> str | None:
         codec = codecs.lookup(name).name
     except LookupError:
         return None
-    # A declaration readable as ASCII cannot be in UTF-16/32; browsers read such pages as UTF-8.
-    if codec.startswith(("utf-16", "utf-32")):
-        return None
-    return codec
+    # Only the encodings web pages are written in: Python also knows "undefined" (which fails
+    # on any byte), transforms such as rot13 and unicode_escape, and UTF-7. A declaration
+    # readable as ASCII cannot be in UTF-16/32 either; browsers read such pages as UTF-8.
+    return codec if codec in _WEB_ENCODINGS else None
+
+
+# Python's names of the encodings of the WHATWG Encoding Standard (what browsers read).
+_WEB_ENCODINGS = frozenset({
+    "utf-8", "cp866", "koi8-r", "koi8-u", "mac-cyrillic", "mac-roman", "cp874",
+    *(f"iso8859-{n}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)),
+    *(f"cp125{n}" for n in range(9)),
+    "gbk", "gb2312", "gb18030", "big5", "big5hkscs", "euc_jp", "iso2022_jp", "shift_jis", "euc_kr",
+})
 
 
 def normalise(text: str) -> str:

@@ -1,9 +1,12 @@
-"""``.html`` releases: the article's text without the page's chrome, its title, date and agency."""
+"""The plain HTML reader: a page's text without its scripts, navigation and (semantic) chrome,
+its title, date and agency; and the tree-less reader for pages too deep for a parse tree.
+search/corpus/article.py reads pages down to their article with it."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
@@ -14,35 +17,38 @@ from bs4.element import PreformattedString
 from .dates import date_line, parse_date
 from .text import MANY_NEWLINES, Parts, clean_title, is_blank, same_text, short_title
 
-__all__ = ["parse_html"]
+__all__ = [
+    "BLOCK_TAGS", "CELL_TAGS", "CHROME_ROLES", "CHROME_TAGS", "DATE_META", "SKIP_ROLES",
+    "SKIP_TAGS", "TIME_MAX_PARAGRAPH", "flat_extract", "parse_html", "strip_site_name",
+]
 
-_SKIP_TAGS = frozenset({
+SKIP_TAGS = frozenset({
     "script", "style", "noscript", "template", "nav", "aside", "form", "head", "title",
     "iframe", "object", "svg", "math", "canvas", "video", "audio", "select", "button",
     "textarea", "dialog", "map",
 })
-_CHROME_TAGS = frozenset({"header", "footer"})  # site chrome, unless part of an <article>
-_SKIP_ROLES = frozenset({"navigation", "complementary", "search", "menu", "menubar"})
-_CHROME_ROLES = frozenset({"banner", "contentinfo"})
-_BLOCK_TAGS = frozenset({
+CHROME_TAGS = frozenset({"header", "footer"})  # site chrome, unless part of an <article>
+SKIP_ROLES = frozenset({"navigation", "complementary", "search", "menu", "menubar"})
+CHROME_ROLES = frozenset({"banner", "contentinfo"})
+BLOCK_TAGS = frozenset({
     "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "br", "tr", "section", "article",
     "blockquote", "pre", "ul", "ol", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot",
     "caption", "figure", "figcaption", "header", "footer", "main", "address", "hr", "fieldset",
     "legend", "details", "summary", "center", "hgroup", "body", "html", "menu",
 })
-_CELL_TAGS = frozenset({"td", "th"})
+CELL_TAGS = frozenset({"td", "th"})
 _VOID_TAGS = frozenset({
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
     "track", "wbr", "param", "keygen",
 })
 _HTML_SPACES = re.compile(r"[ \t\n\r\f]+")
 _PRE_SPACES = re.compile(r"[ \t\r\f]+")
-_DATE_META = (
+DATE_META = (
     "article:published_time", "og:published_time", "date", "dc.date", "dc.date.issued",
     "dcterms.date", "dcterms.issued", "dcterms.created", "pubdate", "publishdate",
     "publish-date", "publish_date", "datepublished", "sailthru.date", "parsely-pub-date",
 )
-_TIME_MAX_PARAGRAPH = 2  # a <time> after more paragraphs than this is not the release's date
+TIME_MAX_PARAGRAPH = 2  # a <time> after more paragraphs than this is not the release's date
 _TITLE_SEPARATORS = (" | ", " — ", " – ", " - ", " :: ", " · ", " / ", " « ")
 
 
@@ -83,13 +89,13 @@ class _Paragraphs:
 
 def _element_skipped(tag: Tag, in_article: bool) -> bool:
     name = tag.name
-    if name in _SKIP_TAGS or tag.has_attr("hidden"):
+    if name in SKIP_TAGS or tag.has_attr("hidden"):
         return True
     role = tag.get("role")
-    if isinstance(role, str) and role.lower() in _SKIP_ROLES:
+    if isinstance(role, str) and role.lower() in SKIP_ROLES:
         return True
     if not in_article and (
-        name in _CHROME_TAGS or (isinstance(role, str) and role.lower() in _CHROME_ROLES)
+        name in CHROME_TAGS or (isinstance(role, str) and role.lower() in CHROME_ROLES)
     ):
         return True
     return False
@@ -107,7 +113,7 @@ def _soup_paragraphs(root: Tag, times: list[tuple[int, str]] | None = None) -> l
     while stack:
         node, state, pre = stack.pop()
         if node is None:
-            if state in _CELL_TAGS:
+            if state in CELL_TAGS:
                 out.space()
             else:
                 out.brk()
@@ -123,10 +129,10 @@ def _soup_paragraphs(root: Tag, times: list[tuple[int, str]] | None = None) -> l
             value = node.get("datetime")
             value = value if isinstance(value, str) else node.get_text(" ")
             times.append((len(out.paragraphs), value))
-        if name in _BLOCK_TAGS:
+        if name in BLOCK_TAGS:
             out.brk()
             stack.append((None, name, pre))
-        elif name in _CELL_TAGS:
+        elif name in CELL_TAGS:
             out.space()
             stack.append((None, name, pre))
         child_state = state or name == "article"
@@ -183,7 +189,7 @@ def _soup_extract(text: str) -> _HtmlRaw:
     # A <time> dates the release only near the top of its text: one in a sidebar, the site's
     # header or deep in the body belongs to something else.
     for found in (times, body_times):
-        if found and found[0][0] <= _TIME_MAX_PARAGRAPH:
+        if found and found[0][0] <= TIME_MAX_PARAGRAPH:
             raw.time = found[0][1]
             break
     return raw
@@ -216,7 +222,7 @@ class _FlatHtml(HTMLParser):
         if tag == "script" and "ld+json" in a.get("type", "").lower():
             self._json_ld = []
         if (tag == "time" and not self.raw.time and not self._skip
-                and len(self.out.paragraphs) <= _TIME_MAX_PARAGRAPH):
+                and len(self.out.paragraphs) <= TIME_MAX_PARAGRAPH):
             if a.get("datetime"):
                 self.raw.time = a["datetime"]
             else:
@@ -228,8 +234,8 @@ class _FlatHtml(HTMLParser):
                 self.out.brk()
             return
         role = a.get("role", "").lower()
-        if self._skip or tag in _SKIP_TAGS or "hidden" in a or role in _SKIP_ROLES or (
-            not self._article and (tag in _CHROME_TAGS or role in _CHROME_ROLES)
+        if self._skip or tag in SKIP_TAGS or "hidden" in a or role in SKIP_ROLES or (
+            not self._article and (tag in CHROME_TAGS or role in CHROME_ROLES)
         ):
             self._skip.append(tag)
             return
@@ -237,9 +243,9 @@ class _FlatHtml(HTMLParser):
             self._article += 1
         if tag == "pre":
             self._pre += 1
-        if tag in _BLOCK_TAGS:
+        if tag in BLOCK_TAGS:
             self.out.brk()
-        elif tag in _CELL_TAGS:
+        elif tag in CELL_TAGS:
             self.out.space()
 
     def handle_endtag(self, tag: str) -> None:
@@ -260,9 +266,9 @@ class _FlatHtml(HTMLParser):
             self._article -= 1
         if tag == "pre" and self._pre:
             self._pre -= 1
-        if tag in _BLOCK_TAGS:
+        if tag in BLOCK_TAGS:
             self.out.brk()
-        elif tag in _CELL_TAGS:
+        elif tag in CELL_TAGS:
             self.out.space()
 
     def handle_data(self, data: str) -> None:
@@ -284,10 +290,13 @@ class _FlatHtml(HTMLParser):
         return self.raw
 
 
-def _flat_extract(text: str) -> _HtmlRaw:
+def flat_extract(text: str) -> _HtmlRaw:
     parser = _FlatHtml()
     parser.feed(text)
     return parser.result()
+
+
+MAX_JSON_LD_ITEMS = 10_000  # JSON-LD items looked at per page
 
 
 def _json_ld_fields(blobs: list[str]) -> tuple[str | None, str | None]:
@@ -298,15 +307,17 @@ def _json_ld_fields(blobs: list[str]) -> tuple[str | None, str | None]:
     """
     date: str | None = None
     publisher: str | None = None
+    budget = MAX_JSON_LD_ITEMS  # the page's own objects come first; the rest is not read
     for blob in blobs:
         try:
-            stack: list[Any] = [json.loads(blob, strict=False)]
-        except ValueError:
+            stack: deque[Any] = deque([json.loads(blob, strict=False)])
+        except (ValueError, RecursionError):  # broken, or nested deeper than JSON can say
             continue
-        while stack and (date is None or publisher is None):
-            item = stack.pop(0)
+        while stack and (date is None or publisher is None) and budget > 0:
+            item = stack.popleft()
+            budget -= 1
             if isinstance(item, list):
-                stack[:0] = item
+                stack.extendleft(reversed(item))
                 continue
             if not isinstance(item, dict):
                 continue
@@ -323,7 +334,7 @@ def _json_ld_fields(blobs: list[str]) -> tuple[str | None, str | None]:
     return date, publisher
 
 
-def _strip_site_name(title: str, site: str | None) -> str:
+def strip_site_name(title: str, site: str | None) -> str:
     if not site:
         return title
     for sep in _TITLE_SEPARATORS:
@@ -337,7 +348,7 @@ def parse_html(text: str) -> Parts:
     try:
         raw = _soup_extract(text)
     except RecursionError:
-        raw = _flat_extract(text)
+        raw = flat_extract(text)
     metas = raw.metas
     ld_date, ld_publisher = _json_ld_fields(raw.json_ld)
     site = clean_title(metas.get("og:site_name", "")) or None
@@ -345,7 +356,7 @@ def parse_html(text: str) -> Parts:
 
     og_title = clean_title(metas.get("og:title", ""))
     h1 = clean_title(raw.h1)
-    title = _strip_site_name(clean_title(raw.title), site) or og_title or h1
+    title = strip_site_name(clean_title(raw.title), site) or og_title or h1
     paragraphs = raw.paragraphs
     # The headline usually opens the content too; keep it only as the title.
     for i, para in enumerate(paragraphs[:3]):
@@ -359,7 +370,7 @@ def parse_html(text: str) -> Parts:
         if whole:
             paragraphs = paragraphs[1:]
 
-    date = next((d for d in (parse_date(metas.get(k)) for k in _DATE_META) if d), None)
+    date = next((d for d in (parse_date(metas.get(k)) for k in DATE_META) if d), None)
     date = date or ld_date or parse_date(raw.time)
     if date is None and paragraphs:
         date = date_line(paragraphs[0])

@@ -198,6 +198,9 @@ def _build_generation(
             except OSError as e:
                 _skip(report, warn, doc_id, f"unreadable: {e.strerror or e}", old, manifest)
                 continue
+            except Exception as e:  # whatever else goes wrong reading one file is its failure
+                _skip(report, warn, doc_id, f"could not be read ({_describe(e)})", old, manifest)
+                continue
             if doc_id in old:
                 writer.delete_by_term("id", doc_id)
                 report.updated += 1
@@ -223,6 +226,13 @@ def check_generation(gen: Path, expected: int) -> None:
         found = searcher.doc_count()
     if found != expected:
         raise ReindexError(f"the new index holds {found} documents instead of {expected}")
+
+
+def _describe(error: Exception) -> str:
+    """An unexpected error in a few words: its kind and the start of its message."""
+    text = " ".join(str(error).split())
+    text = text if len(text) <= 120 else text[:120] + "…"
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 def _skip(report: ReindexReport, warn: Warn, doc_id: str, reason: str, old: Manifest,

@@ -34,10 +34,11 @@ def _cost(value: Postings) -> int:
 _cache: LockedLRU = register("posting arrays", LockedLRU(CACHED_POSTINGS, getsizeof=_cost))
 
 
-def segment_postings(reader: Any, fieldname: str, text: str) -> Postings | None:
-    """A term's postings in one segment, deleted documents included; None when the segment
-    does not hold the term."""
-    key = (reader.segment().segid, fieldname, text)
+def segment_postings(reader: Any, index: str, fieldname: str, text: str) -> Postings | None:
+    """A term's postings in one segment of the index folder `index`, deleted documents
+    included; None when the segment does not hold the term. (Segment ids are random names,
+    unique within an index folder: the folder is part of the key.)"""
+    key = (index, reader.segment().segid, fieldname, text)
     found = _cache.get(key)
     if found is None:
         found = _read(reader, fieldname, text) if (fieldname, text) in reader else _ABSENT

@@ -39,6 +39,8 @@ class Snapshot:
     def __init__(self, searcher: Searcher, gen: Path | None = None) -> None:
         self.searcher = searcher
         self.gen = gen  # the generation folder, when the index lives in one
+        # what segment ids are unique in: the index folder (its generations share segments)
+        self._index = str(gen.parent) if gen is not None else f"searcher-{id(searcher)}"
         self.reader = searcher.reader()
         self.leaves: list[tuple[Searcher, int]] = searcher.leaf_searchers()
         self.size: int = searcher.doc_count_all()  # document numbers run from 0 to size - 1
@@ -59,7 +61,7 @@ class Snapshot:
                  ) -> Postings | None:
         """Document numbers (in the segment) and frequencies of a term in one segment, without
         the deleted documents unless `deletions` is False; None when no document holds it."""
-        found = segment_postings(self.leaves[leaf][0].reader(), fieldname, text)
+        found = segment_postings(self.leaves[leaf][0].reader(), self._index, fieldname, text)
         if found is None or not deletions:
             return found
         alive = self._alive_in(leaf)
