@@ -13,11 +13,13 @@ from pathlib import Path
 
 from ..analysis import detect_language
 from ..errors import DocumentError
+from .article import read_html
 from .decode import declared_charset, decode, normalise
-from .html import parse_html
+from .docx import read_docx
+from .pdf import read_pdf
 from .plain import parse_plain
 from .scan import SUPPORTED_SUFFIXES, os_reason
-from .text import EDGE_CHARS
+from .text import EDGE_CHARS, Parts
 
 __all__ = ["EMPTY", "MAX_FILE_BYTES", "Document", "content_hash", "load_document"]
 
@@ -54,10 +56,15 @@ def load_document(path: Path, doc_id: str, data: bytes | None = None) -> Documen
     if not raw:
         raise DocumentError(EMPTY)
 
+    parts: Parts
     if suffix in (".html", ".htm"):
         text = normalise(decode(raw, declared=declared_charset(raw)))
         require_text(text)
-        parts = parse_html(text)
+        parts = read_html(text)
+    elif suffix == ".pdf":  # binary formats: their readers take the bytes
+        parts = read_pdf(raw)
+    elif suffix == ".docx":
+        parts = read_docx(raw)
     else:
         text = normalise(decode(raw))
         require_text(text)

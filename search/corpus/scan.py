@@ -10,7 +10,7 @@ from pathlib import Path
 
 __all__ = ["SUPPORTED_SUFFIXES", "CorpusScan", "os_reason", "scan_corpus"]
 
-SUPPORTED_SUFFIXES = frozenset({".txt", ".html", ".htm", ".md"})
+SUPPORTED_SUFFIXES = frozenset({".txt", ".html", ".htm", ".md", ".pdf", ".docx"})
 
 
 @dataclass
