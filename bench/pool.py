@@ -48,7 +48,6 @@ GREP_FORMS: dict[str, list[str]] = {
     "test004": ["ракет{а,ы,е,у,ой,ою,,ам,ами,ах}", "космос*|космическ*|запуск*|носител*"],
     "test005": ["космодром{,а,у,ом,е,ы,ов,ам,ами,ах}"],
     "test006": ["астронавт{,а,у,ом,е,ы,ов,ам,ами,ах}"],
-    "test007": ["луноход{,а,у,ом,е,ы,ов,ам,ами,ах}"],
     "test008": ["комет{а,ы,е,у,ой,ою,,ам,ами,ах}"],
     "test009": ["скафандр{,а,у,ом,е,ы,ов,ам,ами,ах}"],
     "test010": ["телескоп{,а,у,ом,е,ы,ов,ам,ами,ах}"],
@@ -58,17 +57,13 @@ GREP_FORMS: dict[str, list[str]] = {
     "test014": ["орбитальн{ый,ого,ому,ым,ом,ая,ой,ую,ое,ые,ых,ыми}"],
     # name
     "test015": ["гагарин{,а,у,ым,е}"],
-    "test016": ["терешков{а,ой,у,ою}"],
     "test017": ["леонов{,а,у,ым,е}", "космос*|космонавт*|открыт*"],
     "test018": ["falcon heavy|фалкон хэви|фалкон хеви|фэлкон хэви", "falcon|фалкон|фэлкон",
                 "heavy|хэви|хеви"],
-    "test019": ["ангар{а,ы,е,у,ой}", "ракет*|запуск*|космодром*|носител*"],
     "test020": ["буран{,а,у,ом,е}", "корабл*|космическ*|шаттл*|энерги*|орбит*"],
     "test021": ["плесецк{,а,у,ом,е,ий,ого,ому}"],
     "test022": ["blue origin|блу ориджин|блю ориджин", "безос*|new shepard|нью шепард"],
-    "test023": ["циолковск{ий,ого,ому,им,ом}"],
     "test024": ["вояджер{,а,у,ом,е,ы,ов}|voyager*"],
-    "test025": ["плутон{,а,у,ом,е}"],
     # phrase
     "test026": ["космическ* мусор*", "мусор*", "обломк*|фрагмент*|орбит*"],
     "test027": ["станци{я,и,ю,ей,ею} мир", "мир", "орбитальн*|космонавт*"],
@@ -78,24 +73,17 @@ GREP_FORMS: dict[str, list[str]] = {
     "test030": ["обратн* сторон* луны", "обратн* сторон*", "луна|луны|луне|луну|лунн*"],
     "test031": ["магнитн* бур*", "геомагнитн*", "солнечн* вспышк*|солнечн* активност*"],
     "test032": ["экипаж*", "мкс|международн* космическ* станци*"],
-    "test033": ["день космонавтики|дня космонавтики|дню космонавтики|днем космонавтики",
-                "12 апреля", "гагарин*"],
     "test034": ["космическ* гонк*", "гонк*", "ссср|советск*", "сша|америк*"],
     "test035": ["северн* сияни*|полярн* сияни*", "сияни*"],
     "test036": ["обломк*|фрагмент*", "падени*|упал*|упад*", "ракет*|ступен*"],
-    "test037": ["спутников* интернет*", "интернет*", "спутник*"],
     # question
     "test038": ["открыт* космос*", "выход*|вышел|вышла", "леонов*"],
     "test039": ["женщин*", "космонавт*|космос*", "терешков*|савицк*"],
     "test040": ["луна|луны|луне|луну|лунн*", "космонавт*|пилотируем*|высадк*",
                 "росси*|роскосмос*"],
-    "test041": ["овчинин*", "хейг*", "авари*"],
-    "test042": ["дыр{а,ы,у,ой,ку,ки,ке,кой}|отверсти*|пробоин*|утечк*", "союз*",
-                "мкс|корабл*"],
     "test043": ["мкс|международн* космическ* станци*", "космонавт*|астронавт*",
                 "жизн*|живут|быт*|спят|сна|еда|еду|питани*"],
     "test044": ["falcon|фалкон|фэлкон", "стоимост*|стоит|доллар*|миллион*", "запуск*"],
-    "test045": ["тяньгун*|tiangong*", "китайск*", "станци*", "упад*|упал*|падени*"],
     "test046": ["двигател*", "рд-180|рд-181|рд 180", "сша|америк*|пентагон*",
                 "закуп*|покуп*|поставк*"],
     "test047": ["девят* планет*|планет* икс|планет* x", "солнечн* систем*",
@@ -104,8 +92,23 @@ GREP_FORMS: dict[str, list[str]] = {
     "test049": ["кита*|китайск*|кнр", "запуст*|запуск*", "космос*|орбит*|спутник*|ракет*"],
     # abbrev
     "test050": ["ека|esa", "европейск* космическ* агентств*"],
-    "test051": ["ркк энерги*", "энерги*", "ракетно-космическ* корпораци*"],
-    "test052": ["цуп{,а,е,ом,у}", "центр* управлени* полет*"],
+    # written after earlier pools had been read, replacing queries without a relevant
+    # document (listed in bench/README.md)
+    "test053": ["астроном{,а,у,ом,е,ы,ов,ам,ами,ах}"],
+    "test054": ["кеплер{,а,у,ом,е}|kepler*"],
+    "test057": ["virgin galactic|вирджин галактик", "spaceshiptwo|брэнсон*|branson"],
+    "test058": ["колониз* марс*|колони* на марсе|освоени* марс*", "марс*", "колони*|переселени*"],
+    "test059": ["альф{а,ы,е,у,ой} центавра|alpha centauri|проксим* центавра", "межзвездн*",
+                "полет*|экспедици*|аппарат*|зонд*"],
+    "test060": ["европ{а,ы,е,у,ой}|энцелад*|титан{,а,е,у,ом}",
+                "жизн*|обитаем*|океан*|микроорганизм*", "юпитер*|сатурн*"],
+    "test061": ["искусственн* интеллект*|нейросет*|нейронн* сет*|машинн* обучени*",
+                "планет*|экзопланет*", "kepler*|кеплер*|google"],
+    "test062": ["nasa|наса", "роскосмос*|росси*", "сотрудничеств*|взаимодейств*|санкци*|отказ*"],
+    "test063": ["esa|ека", "европейск* космическ* агентств*"],
+    "test065": ["juno|юнон{а,ы,е,у,ой}|джуно", "юпитер*"],
+    "test066": ["маэдзав{а,ы,е,у,ой}|maezawa", "юсаку|yusaku"],
+    "test067": ["сатурн{,а,у,ом,е}|saturn"],
 }
 
 SNIPPETS = 3  # matching paragraphs shown per document
@@ -191,34 +194,41 @@ def write_jsonl(path: Path, rows: Iterable[dict]) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def judged_docs(qid: str) -> set[str]:
-    return {r["doc"] for r in read_jsonl(JUDGEMENTS) if r["qid"] == qid}
+def judged_docs(judgements: Path, qid: str) -> set[str]:
+    return {r["doc"] for r in read_jsonl(judgements) if r["qid"] == qid}
+
+
+def patterns_of(qid: str) -> list[re.Pattern[str]]:
+    if qid not in GREP_FORMS:
+        raise SystemExit(f"{qid}: no grep forms in GREP_FORMS (bench/pool.py); list them first")
+    return [group_pattern(g) for g in GREP_FORMS[qid]]
 
 
 def snippets(doc: Doc, patterns: list[re.Pattern[str]]) -> list[str]:
-    """Up to ``SNIPPETS`` body paragraphs with a match, cut around the first one."""
-    out = []
-    for para in doc.body.split("\n"):
+    """Up to ``SNIPPETS`` body paragraphs with a match, cut around it: paragraphs matching the
+    first group (the query's own words) come first."""
+    found = []
+    for order, para in enumerate(doc.body.split("\n")):
         folded = fold(para)  # same length as ``para``: offsets carry over
-        hit = next((m for p in patterns if (m := p.search(folded))), None)
-        if hit is None:
-            continue
-        start = max(0, hit.start() - SNIPPET_CHARS // 3)
-        text = para[start: start + SNIPPET_CHARS].strip()
-        out.append(("…" if start else "") + text)
-        if len(out) == SNIPPETS:
-            break
+        for rank, p in enumerate(patterns):
+            if hit := p.search(folded):
+                found.append((rank, order, para, hit.start()))
+                break
+    out = []
+    for _rank, _order, para, at in sorted(found)[:SNIPPETS]:
+        start = max(0, at - SNIPPET_CHARS // 3)
+        out.append(("…" if start else "") + para[start: start + SNIPPET_CHARS].strip())
     return out
 
 
 def write_pool(q: dict, pool: list[str], docs: dict[str, Doc], pools: Path) -> None:
-    patterns = [group_pattern(g) for g in GREP_FORMS[q["qid"]]]
+    patterns = patterns_of(q["qid"])
     lines = [f"# {q['qid']} [{q['kind']}] {q['query']}  ({len(pool)} documents)\n"]
     for i, doc_key in enumerate(pool, 1):
         d = docs[doc_key]
-        matches = sum(len(p.findall(d.folded_body)) for p in patterns)
+        matches = len(patterns[0].findall(d.folded_title + "\n" + d.folded_body))
         lead = d.body[:LEAD_CHARS].replace("\n", " ")
-        lines.append(f"## {i}. {d.id}  ({len(d.body)} chars, {matches} grep matches)")
+        lines.append(f"## {i}. {d.id}  ({len(d.body)} chars, {matches} matches of the first group)")
         lines.append(f"T: {d.title}\nL: {lead}")
         lines += [f"- {s}" for s in snippets(d, patterns)]
         lines.append("")
@@ -226,11 +236,21 @@ def write_pool(q: dict, pool: list[str], docs: dict[str, Doc], pools: Path) -> N
     (pools / f"{q['qid']}.json").write_text(json.dumps(pool), encoding="utf-8")
 
 
+def rewrite(args: argparse.Namespace) -> None:
+    """Rewrite the pool texts from the stored pools (after a change to how they are shown)."""
+    docs = {d.id: d for d in load_docs(args.corpora.resolve())}
+    pools = args.workdir / "pools"
+    for q in read_jsonl(args.queries):
+        if (pools / f"{q['qid']}.json").exists() and (not args.qids or q["qid"] in args.qids):
+            write_pool(q, json.loads((pools / f"{q['qid']}.json").read_text()), docs, pools)
+
+
 def make_pools(args: argparse.Namespace) -> None:
     corpora = args.corpora.resolve()
     files = russian_files(corpora)
     docs = {d.id: d for d in load_docs(corpora)}
-    queries = [q for q in read_jsonl(QUERIES) if not args.qids or q["qid"] in args.qids]
+    queries = [q for q in read_jsonl(args.queries) if not args.qids or q["qid"] in args.qids]
+    patterns = {q["qid"]: patterns_of(q["qid"]) for q in queries}  # fail before any build
     results: dict[str, set[str]] = {q["qid"]: set() for q in queries}
     for name in ENGINES:
         contender = engine(name, corpora, args.workdir, files)
@@ -242,9 +262,8 @@ def make_pools(args: argparse.Namespace) -> None:
     pools = args.workdir / "pools"
     pools.mkdir(parents=True, exist_ok=True)
     for q in queries:
-        patterns = [group_pattern(g) for g in GREP_FORMS[q["qid"]]]
-        found = results[q["qid"]] | set(grep(list(docs.values()), patterns, args.depth))
-        pool = sorted(found - judged_docs(q["qid"]))
+        found = results[q["qid"]] | set(grep(list(docs.values()), patterns[q["qid"]], args.depth))
+        pool = sorted(found - judged_docs(args.judgements, q["qid"]))
         seed = int(hashlib.sha256(q["qid"].encode()).hexdigest(), 16)
         random.Random(seed).shuffle(pool)
         write_pool(q, pool, docs, pools)
@@ -266,28 +285,42 @@ def grade(args: argparse.Namespace) -> None:
     if not pool_file.exists():
         raise SystemExit(f"no pool for {args.qid}: run `python -m bench.pool pool` first")
     pool: list[str] = json.loads(pool_file.read_text())
-    given = parse_grades(args.grades, len(pool))
-    rows = [r for r in read_jsonl(JUDGEMENTS) if not (r["qid"] == args.qid and r["doc"] in pool)]
-    rows += [{"qid": args.qid, "doc": d, "grade": given.get(i, 0)} for i, d in enumerate(pool, 1)]
-    write_jsonl(JUDGEMENTS, rows)
-    relevant = {r["doc"]: r["grade"] for r in rows if r["qid"] == args.qid and r["grade"] > 0}
-    queries = read_jsonl(QUERIES)
+    n = record_grades(args.queries, args.judgements, args.qid, pool, args.grades)
+    print(f"{args.qid}: {len(pool)} judged, {n} relevant in all", file=sys.stderr)
+
+
+def record_grades(queries_file: Path, judgements_file: Path, qid: str, pool: list[str],
+                  grades: str) -> int:
+    """Grade every pooled document of ``qid`` (0 unless ``grades`` says "N=1"/"N=2" for the
+    N-th); returns how many documents of the query are relevant in all."""
+    queries = read_jsonl(queries_file)
+    if not any(q["qid"] == qid for q in queries):
+        raise SystemExit(f"{qid} is not a query of {queries_file}")
+    given = parse_grades(grades, len(pool))
+    rows = [r for r in read_jsonl(judgements_file) if not (r["qid"] == qid and r["doc"] in pool)]
+    rows += [{"qid": qid, "doc": d, "grade": given.get(i, 0)} for i, d in enumerate(pool, 1)]
+    write_jsonl(judgements_file, rows)
+    relevant = {r["doc"]: r["grade"] for r in rows if r["qid"] == qid and r["grade"] > 0}
     for q in queries:
-        if q["qid"] == args.qid:
+        if q["qid"] == qid:
             q["relevant"] = dict(sorted(relevant.items(), key=lambda kv: (-kv[1], kv[0])))
-    write_jsonl(QUERIES, queries)
-    print(f"{args.qid}: {len(pool)} judged, {len(relevant)} relevant in all", file=sys.stderr)
+    write_jsonl(queries_file, queries)
+    return len(relevant)
 
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/orbita-pool"))
+    ap.add_argument("--queries", type=Path, default=QUERIES)
+    ap.add_argument("--judgements", type=Path, default=JUDGEMENTS)
     sub = ap.add_subparsers(dest="command", required=True)
     sub.add_parser("build", help="build the engines' indexes in the work folder")
     p = sub.add_parser("pool", help="write the judging pools")
     p.add_argument("--depth", type=int, default=20)
     p.add_argument("--qids", type=lambda s: set(s.split(",")), default=set())
+    r = sub.add_parser("show", help="rewrite the pool texts from the stored pools")
+    r.add_argument("--qids", type=lambda s: set(s.split(",")), default=set())
     g = sub.add_parser("grade", help="record the grades of one query's pool")
     g.add_argument("qid")
     g.add_argument("grades", help='"N=2 M=1 …" by pool number; every other document is 0')
@@ -298,6 +331,8 @@ def main(argv: list[str] | None = None) -> None:
             engine(name, args.corpora.resolve(), args.workdir, files).close()
     elif args.command == "pool":
         make_pools(args)
+    elif args.command == "show":
+        rewrite(args)
     else:
         grade(args)
 
