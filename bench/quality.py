@@ -3,11 +3,13 @@
 1. xquad: the 426 XQuAD-ru questions over ``ru_xquad_passages`` (one relevant passage each).
 2. space: our hand-judged space queries (``bench/space_queries.jsonl``, graded 1-2) over all
    Russian corpora together.
+3. test (only when asked for): the held-out ``bench/space_test_queries.jsonl``, scored exactly
+   as space. Kept apart: score it only at the end of a ranking change.
 
 Queries are sent exactly as typed; each contender applies its own query handling.
 
     python -m bench.quality [--corpora DIR] [--contenders orbita,snowball,plain,tantivy]
-                            [--sets xquad,space] [--worst N] [--workdir DIR]
+                            [--sets xquad,space,test] [--worst N] [--workdir DIR]
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from bench.corpus import (
     DEFAULT_EVAL,
     RESULTS_DIR,
     SPACE_QUERIES,
+    SPACE_TEST_QUERIES,
     XQUAD_FOLDER,
     corpus_files,
     read_doc,
@@ -150,6 +153,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--worst", type=int, default=0, help="show Orbita's N worst queries")
     ap.add_argument("--eval", type=Path, default=DEFAULT_EVAL)
     ap.add_argument("--space", type=Path, default=SPACE_QUERIES)
+    ap.add_argument("--test", type=Path, default=SPACE_TEST_QUERIES, help="kept apart: see README")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/orbita-bench/quality"))
     ap.add_argument("--out", type=Path, default=RESULTS_DIR / "quality.md")
     args = ap.parse_args(argv)
@@ -177,20 +181,25 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"Orbita's {args.worst} worst xquad questions:\n{text}\n")
                 report += [f"\n### Orbita's {args.worst} worst questions\n", "```", text, "```"]
 
-    if "space" in sets:
-        queries, files = load_space(args.space), russian_files(corpora)
+    judged_sets = [("space", args.space, "Space"), ("test", args.test, "Space test")]
+    for set_name, path, heading in judged_sets:
+        if set_name not in sets:
+            continue
+        queries, files = load_space(path), russian_files(corpora)
         runs = []
         for name in names:
-            print(f"space: {name} …", file=sys.stderr, flush=True)
-            runs.append(run_set(make(name, corpora), files, queries, args.workdir / name / "space"))
+            print(f"{set_name}: {name} …", file=sys.stderr, flush=True)
+            workdir = args.workdir / name / set_name
+            runs.append(run_set(make(name, corpora), files, queries, workdir))
         cols = ["nDCG@10", "MRR@10", "S@1", "R@10", "ms/query"]
         text, kinds = summary(runs, cols), by_kind(runs)
-        head = f"space set: {len(queries)} queries, {len(files)} Russian documents"
+        head = f"{set_name} set: {len(queries)} queries, {len(files)} Russian documents"
         print(f"\n{head}\n{text}\n\n{kinds}\n")
-        report += [f"\n## Space queries ({len(queries)} queries, {len(files)} docs)\n", text]
+        report += [f"\n## {heading} queries ({len(queries)} queries, {len(files)} docs)\n", text]
         report += ["", kinds]
         for run in runs:
-            if run.contender == "orbita" and args.worst:
+            # no worst list for the test set: its queries are not to be studied
+            if run.contender == "orbita" and args.worst and set_name == "space":
                 text = worst(run, corpora, args.worst)
                 print(f"Orbita's {args.worst} worst space queries:\n{text}\n")
                 report += [f"\n### Orbita's {args.worst} worst space queries\n", "```", text, "```"]
