@@ -147,6 +147,7 @@ class Hit:
     source_label: str | None = None  # the agency's name as shown
     duplicates: list[str] = field(default_factory=list)  # ids of copies folded into this hit
     indexed_at: str | None = None  # when this version was indexed (UTC)
+    source_url: str | None = None  # the release on its agency's site, when known
 
 
 @dataclass
@@ -191,6 +192,9 @@ class Document:
     source_label: str | None
     lang: str
     query: str | None  # the query whose words are marked (filters in it mark nothing)
+    source_url: str | None  # the release on its agency's site, when known
+    author: str | None
+    fetched_at: str | None  # when orbita-fetch downloaded it (UTC)
     related: RelatedReleases
     length: int  # characters of the whole body
     truncated: bool  # only its first MAX_DOCUMENT_CHARS are in `paragraphs_html`
@@ -345,6 +349,7 @@ class Engine:
                 source_label=stored.get("source_name") or source,
                 duplicates=[snap.stored(d)["id"] for d in group.copies],
                 indexed_at=stored.get("indexed_at") or None,
+                source_url=stored.get("source_url") or None,
             ))
         facets = {name: [asdict(f) for f in values]
                   for name, values in count_facets(snap, docnums).items()}
@@ -380,6 +385,9 @@ class Engine:
                 source_label=stored.get("source_name") or source,
                 lang=stored.get("lang", ""),
                 query=marked,
+                source_url=stored.get("source_url") or None,
+                author=stored.get("author") or None,
+                fetched_at=stored.get("fetched_at") or None,
                 related=related(snap, doc_id) or RelatedReleases([], []),
                 length=len(body),
                 truncated=len(body) > len(shown),

@@ -73,10 +73,10 @@ def test_reindex_reports_a_file_that_breaks_the_reader_and_indexes_the_rest(
     (corpus / "bad.txt").write_text("Сломанный\n\nтекст", encoding="utf-8")
     load = build.load_document
 
-    def breaks_on_bad(path: Path, doc_id: str, data: bytes | None = None):  # type: ignore[no-untyped-def]
+    def breaks_on_bad(path: Path, doc_id: str, **kwargs: object):  # type: ignore[no-untyped-def]
         if doc_id == "bad.txt":
             raise ZeroDivisionError("a reader's own bug")
-        return load(path, doc_id, data)
+        return load(path, doc_id, **kwargs)
 
     monkeypatch.setattr(build, "load_document", breaks_on_bad)
     report = reindex(corpus, tmp_path / "index")

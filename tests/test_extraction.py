@@ -396,7 +396,8 @@ def test_pdf_paragraphs_headline_and_dateline() -> None:
 def test_pdf_title_from_its_properties_and_date_from_its_creation() -> None:
     created = dt.datetime(2019, 7, 20, 10, 0, tzinfo=dt.UTC)
     parts = read_pdf(make_pdf(title="Подготовка «Союза-2.1а»", created=created, kicker=False))
-    assert (parts.title, parts.date) == ("Подготовка «Союза-2.1а»", "2019-07-20")
+    assert (parts.title, parts.date, parts.file_date) == (
+        "Подготовка «Союза-2.1а»", None, "2019-07-20")
     assert parts.body.split("\n\n") == [HEADLINE, LEAD, MIDDLE, LAST]
 
 
@@ -498,8 +499,8 @@ def test_docx_without_heading_or_title_takes_its_first_line_and_creation_date() 
     out = io.BytesIO()
     document.save(out)
     parts = read_docx(out.getvalue())
-    assert (parts.title, parts.body, parts.date) == (
-        "Экипаж МКС-57 сдал экзамены", LEAD, "2018-09-20")
+    assert (parts.title, parts.body, parts.date, parts.file_date) == (
+        "Экипаж МКС-57 сдал экзамены", LEAD, None, "2018-09-20")
 
 
 def test_docx_through_load_document(tmp_path: Path) -> None:

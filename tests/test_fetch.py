@@ -740,3 +740,30 @@ def test_env_corpus_is_the_default(monkeypatch, tmp_path: Path, sites: Sites, ca
     assert code == 0
     assert (tmp_path / "env-corpus" / "jaxa" / "_fetch.json").is_file()
     assert not os.path.exists("corpus/jaxa")
+
+
+# --------------------------------------------------------------------------- then reindex
+
+
+def test_reindex_of_the_fetched_corpus_indexes_html_pdf_and_docx_with_their_provenance(
+    two_runs: TwoRuns, tmp_path: Path
+):
+    from search.engine import Engine, SearchRequest
+    from search.index import reindex
+
+    report = reindex(two_runs.corpus, tmp_path / "index")
+    assert not report.skipped
+    engine = Engine(tmp_path / "index")
+    site = two_runs.sites.agency
+    for release, query, date in [
+        (SOYUZ, "Союз МС-25 доставил экипаж", "2024-04-11"),
+        (REPORT_PDF, "Гагаринский старт прошёл проверку", "2024-04-05"),
+        (STATEMENT_DOCX, "заявление пресс-службы о переносе пуска", "2024-03-30"),
+        (ANGARA, "Ангара-А5 стартовала с Восточного", "2024-04-11"),
+    ]:
+        hits = engine.search(SearchRequest(query, correct=False)).hits
+        doc_id = f"roscosmos/{stored_name(two_runs.sites, release)}"
+        hit = next(h for h in hits if h.id == doc_id)
+        assert (hit.source, hit.source_label, hit.date) == ("roscosmos", "Роскосмос", date)
+        assert hit.source_url == site.url(release.path)
+    assert engine.search(SearchRequest("source:roscosmos")).total == report.documents - 1

@@ -210,11 +210,11 @@ def test_interrupted_reindex_leaves_the_previous_index(corpus, tmp_path, monkeyp
         write(corpus / f"moon-{n}.txt", f"Луна {n}\n\nАппарат {n} сел на Луну.")
     calls = []
 
-    def interrupted(path, doc_id, data=None):
+    def interrupted(path, doc_id, **kwargs):
         calls.append(doc_id)
         if len(calls) == 3:
             raise KeyboardInterrupt
-        return load_document(path, doc_id, data)
+        return load_document(path, doc_id, **kwargs)
 
     monkeypatch.setattr(build, "load_document", interrupted)
     with pytest.raises(KeyboardInterrupt):

@@ -155,7 +155,7 @@ def test_api_shape(client):
     hit = data["hits"][0]
     assert set(hit) == {
         "id", "title", "title_html", "snippet_html", "date", "source", "lang", "score",
-        "source_label", "duplicates", "url", "indexed_at",
+        "source_label", "duplicates", "url", "indexed_at", "source_url",
     }
     assert hit["id"] == SEED_ID
     assert hit["title"] == SEED_TITLE

@@ -136,6 +136,8 @@ def build_feed(data: dict[str, Any], generated: datetime) -> bytes:
             _add(entry, "published", _rfc3339(hit["date"]))
         _add(entry, "link", rel="alternate", type="text/html",
              href=url_for("pages.document", doc_id=hit["id"], _external=True))
+        if hit.get("source_url"):  # the release on its agency's site
+            _add(entry, "link", rel="via", href=_text(hit["source_url"]))
         if hit.get("source"):
             label = hit.get("source_label") or hit["source"]
             _add(_add(entry, "author"), "name", _text(label))

@@ -4,16 +4,20 @@ each format (:mod:`.plain`, :mod:`.html`), find dates (:mod:`.dates`), name agen
 
 from .agencies import Source, resolve_source, sources_fingerprint
 from .document import MAX_FILE_BYTES, Document, content_hash, load_document
+from .provenance import SIDECAR_SUFFIX, Provenance, read_provenance
 from .scan import SUPPORTED_SUFFIXES, CorpusScan, scan_corpus
 
 __all__ = [
     "MAX_FILE_BYTES",
+    "SIDECAR_SUFFIX",
     "SUPPORTED_SUFFIXES",
     "CorpusScan",
     "Document",
+    "Provenance",
     "Source",
     "content_hash",
     "load_document",
+    "read_provenance",
     "resolve_source",
     "scan_corpus",
     "sources_fingerprint",

@@ -49,7 +49,7 @@ from .html import (
 )
 from .text import EDGE_CHARS, Parts, clean_title, same_text, short_title
 
-__all__ = ["ArticleParts", "read_html"]
+__all__ = ["read_html"]
 
 # trafilatura's cost grows with the elements it scores (about 30 µs each here): the agency pages
 # measured have 150-1,400 elements and 1-20 KB of text. Beyond these budgets (about 15x and 50x
@@ -66,13 +66,7 @@ logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # it logs every pag
 logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 
 
-@dataclass(slots=True)
-class ArticleParts(Parts):
-    author: str | None = None
-    url: str | None = None  # the page's canonical address, when it gives one
-
-
-def read_html(text: str) -> ArticleParts:
+def read_html(text: str) -> Parts:
     """Title, article body ("\\n\\n" between paragraphs), date, agency, author and canonical URL.
 
     Raises DocumentError when the page cannot be read at all.
@@ -113,7 +107,7 @@ class _Block:
     item: bool = False  # a list item
 
 
-def _read(text: str) -> ArticleParts:
+def _read(text: str) -> Parts:
     tree = _parse(text)
     if tree is None:
         return _read_linear(text)
@@ -149,7 +143,7 @@ def _read(text: str) -> ArticleParts:
     return _parts(head, ld, sites, title, body, date)
 
 
-def _read_linear(text: str, head: _Head | None = None) -> ArticleParts:
+def _read_linear(text: str, head: _Head | None = None) -> Parts:
     """Pages beyond the budgets: the tree-less reader of html.py, then our cleaning."""
     raw = flat_extract(text)
     if head is None:
@@ -171,7 +165,7 @@ def _read_linear(text: str, head: _Head | None = None) -> ArticleParts:
 
 def _parts(
     head: _Head, ld: _LinkedData, sites: list[str], title: str, body: list[str], date: str | None
-) -> ArticleParts:
+) -> Parts:
     if not title and body:
         title, whole = short_title(body[0])
         if whole:
@@ -182,7 +176,7 @@ def _parts(
         or clean_title(head.metas.get("publisher", ""))
         or None
     )
-    return ArticleParts(
+    return Parts(
         title=title,
         body="\n\n".join(body),
         date=date,

@@ -11,13 +11,14 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..analysis import detect_language
+from ..analysis import LANGUAGES, detect_language
 from ..errors import DocumentError
 from .article import read_html
 from .decode import declared_charset, decode, normalise
 from .docx import read_docx
 from .pdf import read_pdf
 from .plain import parse_plain
+from .provenance import Provenance
 from .scan import SUPPORTED_SUFFIXES, os_reason
 from .text import EDGE_CHARS, Parts
 
@@ -37,6 +38,9 @@ class Document:
     hash: str  # content_hash(raw bytes)
     date: str | None  # "YYYY-MM-DD" when the document gives it ("YYYY-MM" for a month alone)
     source: str | None  # agency/publisher, else the first folder of the id, else None
+    url: str | None = None  # the release on its agency's site, when it was fetched from there
+    author: str | None = None
+    fetched_at: str | None = None  # UTC, ISO 8601
 
 
 def content_hash(data: bytes) -> str:
@@ -44,8 +48,13 @@ def content_hash(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def load_document(path: Path, doc_id: str, data: bytes | None = None) -> Document:
-    """Read, decode and parse one file; raises DocumentError with the reason it can't be used."""
+def load_document(path: Path, doc_id: str, data: bytes | None = None,
+                  provenance: Provenance | None = None) -> Document:
+    """Read, decode and parse one file; raises DocumentError with the reason it can't be used.
+
+    :param provenance: where the file came from (its ``.meta.json``), when it was fetched: the
+        feed's title and date stand in for what the file does not say.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -70,13 +79,16 @@ def load_document(path: Path, doc_id: str, data: bytes | None = None) -> Documen
         require_text(text)
         parts = parse_plain(text, markdown=suffix == ".md")
 
-    title, body = parts.title, parts.body
+    fetched = provenance or Provenance()
+    title, body = parts.title or fetched.title or "", parts.body
     if not title and not body:
         raise DocumentError("empty (no text outside the markup)")
-    source = parts.source
+    source = parts.source or fetched.source
     if not source and "/" in doc_id:
         source = doc_id.split("/", 1)[0]
     lang = parts.lang or detect_language(title + "\n" + body)
+    if lang == "mixed" and fetched.lang in LANGUAGES:
+        lang = fetched.lang  # the text alone does not tell; its agency's site does
     return Document(
         id=doc_id,
         title=title,
@@ -84,9 +96,16 @@ def load_document(path: Path, doc_id: str, data: bytes | None = None) -> Documen
         lang=lang,
         size=len(raw),
         hash=content_hash(raw),
-        date=parts.date,
+        date=parts.date or fetched.date or parts.file_date,
         source=source,
+        url=fetched.url or (parts.url if _is_web_address(parts.url) else None),
+        author=parts.author or fetched.author,
+        fetched_at=fetched.fetched_at,
     )
+
+
+def _is_web_address(url: str | None) -> bool:
+    return bool(url) and str(url).startswith(("http://", "https://")) and len(str(url)) <= 2000
 
 
 def _read(path: Path) -> bytes:

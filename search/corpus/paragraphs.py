@@ -73,4 +73,4 @@ def parts_from_paragraphs(
             if whole:
                 del paragraphs[at]
     dated = next((d for p in paragraphs[:_TOP_LINES] if (d := date_line(p))), None)
-    return Parts(title=title, body="\n\n".join(paragraphs), date=dated or meta_date)
+    return Parts(title=title, body="\n\n".join(paragraphs), date=dated, file_date=meta_date)

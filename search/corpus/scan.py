@@ -8,6 +8,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .provenance import SIDECAR_SUFFIX
+
 __all__ = ["SUPPORTED_SUFFIXES", "CorpusScan", "os_reason", "scan_corpus"]
 
 SUPPORTED_SUFFIXES = frozenset({".txt", ".html", ".htm", ".md", ".pdf", ".docx"})
@@ -17,6 +19,7 @@ SUPPORTED_SUFFIXES = frozenset({".txt", ".html", ".htm", ".md", ".pdf", ".docx"}
 class CorpusScan:
     files: dict[str, Path] = field(default_factory=dict)  # doc id -> path, sorted by id
     ignored: list[tuple[str, str]] = field(default_factory=list)  # (relative path, reason)
+    provenance: dict[str, Path] = field(default_factory=dict)  # doc id -> its .meta.json
 
 
 def scan_corpus(root: Path) -> CorpusScan:
@@ -27,6 +30,7 @@ def scan_corpus(root: Path) -> CorpusScan:
     if not root.is_dir():
         raise NotADirectoryError(f"corpus path is not a folder: {root}")
     found: list[tuple[str, Path]] = []
+    sidecars: dict[str, Path] = {}  # doc id -> provenance file
     ignored: list[tuple[str, str]] = []
     stack: list[tuple[str, str]] = [("", os.fspath(root))]
     while stack:
@@ -65,15 +69,21 @@ def scan_corpus(root: Path) -> CorpusScan:
                 ignored.append((rel, "not a regular file"))
             else:
                 suffix = os.path.splitext(name)[1].lower()
-                if suffix in SUPPORTED_SUFFIXES:
+                if name.endswith(SIDECAR_SUFFIX):
+                    sidecars[rel[: -len(SIDECAR_SUFFIX)]] = Path(entry.path)
+                elif suffix in SUPPORTED_SUFFIXES:
                     found.append((rel, Path(entry.path)))
                 elif suffix:
                     ignored.append((rel, f"unsupported type {suffix}"))
                 else:
                     ignored.append((rel, "unsupported type (no extension)"))
     found.sort()
+    files = dict(found)
+    provenance = {doc_id: path for doc_id, path in sidecars.items() if doc_id in files}
+    ignored += [(doc_id + SIDECAR_SUFFIX, "provenance file without its release")
+                for doc_id in sidecars if doc_id not in files]
     ignored.sort()
-    return CorpusScan(files=dict(found), ignored=ignored)
+    return CorpusScan(files=files, ignored=ignored, provenance=provenance)
 
 
 def _is_utf8_name(rel: str) -> bool:

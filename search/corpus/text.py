@@ -30,6 +30,11 @@ class Parts:
     date: str | None = None
     source: str | None = None
     lang: str | None = None
+    author: str | None = None
+    url: str | None = None  # a web page's canonical address, when it gives one
+    # when the file says it was made (PDF and DOCX properties): the weakest evidence of the
+    # release's date, taken when neither the text nor its feed gives one
+    file_date: str | None = None
 
 
 LANG_VALUES = {

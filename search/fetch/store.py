@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from anyascii import anyascii
 
+from ..corpus import SIDECAR_SUFFIX
 from .feeds import Item
 
 __all__ = [
@@ -37,7 +38,6 @@ __all__ = [
     "sidecar_for",
 ]
 
-SIDECAR_SUFFIX = ".meta.json"
 STATE_FILE = "_fetch.json"  # "_" names are skipped by the corpus scanner
 TEMP_PREFIX = ".orbita-tmp-"  # "." names too; leftovers of a killed run are removed
 SLUG_MAX = 60

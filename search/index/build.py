@@ -19,7 +19,7 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 
-from ..corpus import content_hash, load_document, scan_corpus
+from ..corpus import content_hash, load_document, read_provenance, scan_corpus
 from ..errors import DocumentError, ReindexError
 from . import generations as gens
 from .schema import document_fields, make_schema, utc_now
@@ -29,7 +29,8 @@ __all__ = ["Progress", "ReindexReport", "reindex"]
 
 Progress = Callable[[int, int], None]  # (done, total)
 Warn = Callable[[str], None]
-Manifest = dict[str, list[Any]]  # id -> [size, mtime_ns, content hash]
+# id -> [size, mtime_ns, content hash, signature of its provenance file ("" when none)]
+Manifest = dict[str, list[Any]]
 
 
 @dataclass
@@ -113,7 +114,8 @@ def _reindex_locked(
             warn(f"ignored {name}: {reason}")
 
     # Pass 1: find what changed. Size and mtime unchanged means unchanged; otherwise the
-    # content hash decides (a file that was only touched is not reindexed).
+    # content hash decides (a file that was only touched is not reindexed). A release whose
+    # provenance file changed is read again too.
     manifest: Manifest = {}
     to_index: list[tuple[str, Path]] = []
     for doc_id, path in scan.files.items():
@@ -123,6 +125,9 @@ def _reindex_locked(
             _skip(report, warn, doc_id, f"unreadable: {e.strerror or e}", old, manifest)
             continue
         entry = old.get(doc_id)
+        provenance = _signature(scan.provenance.get(doc_id))
+        if entry and entry[3:] != [provenance]:
+            entry = None  # its provenance file came, went or changed: read it again
         if entry and entry[0] == st.st_size and entry[1] == st.st_mtime_ns:
             manifest[doc_id] = entry
             report.unchanged += 1
@@ -133,7 +138,7 @@ def _reindex_locked(
             except OSError:
                 data = None  # reported by load_document below
             if data is not None and content_hash(data) == entry[2]:
-                manifest[doc_id] = [st.st_size, st.st_mtime_ns, entry[2]]
+                manifest[doc_id] = [st.st_size, st.st_mtime_ns, entry[2], provenance]
                 report.unchanged += 1
                 continue
         to_index.append((doc_id, path))
@@ -149,8 +154,8 @@ def _reindex_locked(
     number = max((gens.generation_number(p) for p in index_dir.glob("gen-*")), default=0) + 1
     gen = index_dir / f"gen-{number:06d}.tmp"
     try:
-        _build_generation(gen, None if full else live, to_index, removed, old, manifest, report,
-                          progress, warn)
+        _build_generation(gen, None if full else live, to_index, scan.provenance, removed, old,
+                          manifest, report, progress, warn)
         final = gen.with_name(gen.name.removesuffix(".tmp"))
         os.rename(gen, final)
     except BaseException:
@@ -168,6 +173,7 @@ def _build_generation(
     gen: Path,
     base: Path | None,
     to_index: list[tuple[str, Path]],
+    provenance: dict[str, Path],
     removed: list[str],
     old: Manifest,
     manifest: Manifest,
@@ -189,9 +195,12 @@ def _build_generation(
             writer.delete_by_term("id", doc_id)
             report.removed += 1
         for done, (doc_id, path) in enumerate(to_index, 1):
+            sidecar = provenance.get(doc_id)
             try:
                 st = path.stat()
-                doc = load_document(path, doc_id)
+                doc = load_document(
+                    path, doc_id, provenance=read_provenance(sidecar) if sidecar else None
+                )
             except DocumentError as e:
                 _skip(report, warn, doc_id, str(e), old, manifest)
                 continue
@@ -207,7 +216,7 @@ def _build_generation(
             else:
                 report.added += 1
             writer.add_document(**document_fields(doc, indexed_at))
-            manifest[doc_id] = [st.st_size, st.st_mtime_ns, doc.hash]
+            manifest[doc_id] = [st.st_size, st.st_mtime_ns, doc.hash, _signature(sidecar)]
             if progress:
                 progress(done, len(to_index))
     except BaseException:
@@ -226,6 +235,17 @@ def check_generation(gen: Path, expected: int) -> None:
         found = searcher.doc_count()
     if found != expected:
         raise ReindexError(f"the new index holds {found} documents instead of {expected}")
+
+
+def _signature(path: Path | None) -> str:
+    """Size and time of a release's provenance file: a change makes the release read again."""
+    if path is None:
+        return ""
+    try:
+        st = path.stat()
+    except OSError:
+        return ""
+    return f"{st.st_size}:{st.st_mtime_ns}"
 
 
 def _describe(error: Exception) -> str:

@@ -87,6 +87,9 @@ def make_schema() -> Schema:
         lang=ID(stored=True, sortable=True),
         hash=STORED,
         indexed_at=STORED,  # when this version was indexed, UTC: the feed's date if undated
+        source_url=STORED,  # the release on its agency's site (fetched releases, web pages)
+        author=STORED,
+        fetched_at=STORED,  # when orbita-fetch downloaded it, UTC
         **{SKETCH_FIELD: SketchColumn()},  # near-duplicates (sketches.py)
     )
 
@@ -105,6 +108,9 @@ def document_fields(doc: Document, indexed_at: str = "") -> dict[str, str | tupl
         "lang": doc.lang,
         "hash": doc.hash,
         "indexed_at": indexed_at or utc_now(),
+        "source_url": doc.url or "",
+        "author": doc.author or "",
+        "fetched_at": doc.fetched_at or "",
         SKETCH_FIELD: (doc.title, doc.body),
     }
 
