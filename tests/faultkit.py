@@ -60,16 +60,19 @@ def http_get(port: int, path: str, timeout: float = HTTP_TIMEOUT) -> Reply:
 
 
 class Server:
-    """`python -m web` (waitress) on a free loopback port; stop() or use as a context manager."""
+    """`python -m web` (gunicorn with waitress workers) on a free loopback port; stop() or use as
+    a context manager."""
 
-    def __init__(self, index_dir: Path, corpus_dir: Path, log: Path, threads: int = 8) -> None:
+    def __init__(self, index_dir: Path, corpus_dir: Path, log: Path, threads: int = 4,
+                 workers: int = 2) -> None:
         self.port = free_port()
         self.log_path = log
         self._log = log.open("w+")
         env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "FLASK_DEBUG": "1"}  # must not matter
         self.proc = subprocess.Popen(
             [PY, "-m", "web", "--host", "127.0.0.1", "--port", str(self.port),
-             "--threads", str(threads), "--index", str(index_dir), "--corpus", str(corpus_dir)],
+             "--threads", str(threads), "--workers", str(workers), "--index", str(index_dir),
+             "--corpus", str(corpus_dir)],
             cwd=REPO_ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30

@@ -219,3 +219,33 @@ def test_document_page_shows_a_bounded_start_of_a_huge_release(huge: Path) -> No
     assert "Показано начало документа" in page.get_data(as_text=True)
     short = client.get("/api/doc/rovers.txt").get_json()
     assert not short["truncated"] and short["length"] == len(short["paragraphs_html"][0])
+
+
+# --- an empty archive ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [
+    "/api/search?q=космос", "/?q=космос", "/api/search?q=source:nasa", "/?source=nasa",
+    "/api/search?q=косм*", '/api/search?q="космос байконур"', "/feed?q=космос",
+    "/api/suggest?q=кос", "/healthz", "/api/search?q=rjcvjc",
+])
+def test_an_empty_archive_answers_every_search_with_nothing_found(tmp_path: Path, path: str):
+    from web import create_app
+
+    (tmp_path / "corpus").mkdir()
+    assert reindex(tmp_path / "corpus", tmp_path / "index").documents == 0
+    client = create_app({"TESTING": True, "INDEX_DIR": tmp_path / "index"}).test_client()
+    r = client.get(path)
+    assert r.status_code == 200
+    if path.startswith("/api/search"):
+        assert r.get_json()["total"] == 0 and r.get_json()["hits"] == []
+
+
+def test_the_front_page_of_an_empty_archive_says_how_to_fill_it(tmp_path: Path) -> None:
+    from web import create_app
+
+    (tmp_path / "corpus").mkdir()
+    reindex(tmp_path / "corpus", tmp_path / "index")
+    client = create_app({"TESTING": True, "INDEX_DIR": tmp_path / "index"}).test_client()
+    text = client.get("/").get_data(as_text=True)
+    assert "Архив пока пуст" in text and "orbita-fetch" in text and "reindex" in text

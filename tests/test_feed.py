@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import feedparser
+import pytest
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
 from releases_corpus import (
@@ -158,3 +159,49 @@ def test_markup_and_control_characters_in_releases_stay_valid_xml(tmp_path: Path
     summary = entry.find(f"{ATOM}summary").text
     assert "&lt;b&gt;жирный&lt;/b&gt; &amp;" in summary  # the snippet's HTML escapes the text
     assert "\x0b" not in summary and "\x0c" not in summary
+
+
+@pytest.mark.parametrize("value", ["\uffff", "\ufffe", "байтерек\uffff", "\x01", "\ud800"])
+@pytest.mark.parametrize("param", ["q", "source"])
+def test_characters_xml_cannot_carry_never_reach_the_feed(rclient, param: str, value: str):
+    # they came from the URL into the self link, the title and the id
+    r = rclient.get("/feed?" + urlencode({param: value}, encoding="utf-8", errors="surrogatepass"))
+    assert r.status_code in (200, 400)
+    if r.status_code == 200:
+        ET.fromstring(r.data)
+        assert not feedparser.parse(r.data).bozo
+
+
+def links_of(data: bytes) -> list[str]:
+    root = ET.fromstring(data)
+    return [link.get("href") for link in root.iter(f"{ATOM}link")]
+
+
+def test_links_never_come_from_a_host_header_anyone_may_send(rclient) -> None:
+    r = rclient.get("/feed", query_string={"q": "Байтерек"}, headers={"Host": "evil.example"})
+    assert r.status_code == 200
+    assert b"evil.example" not in r.data
+    assert all(href.startswith("/") for href in links_of(r.data))  # relative instead
+
+
+def test_links_come_from_the_configured_public_url(releases_app) -> None:
+    app = create_app({**releases_app.config, "PUBLIC_URL": "https://orbita.example.org/"})
+    r = app.test_client().get("/feed", query_string={"q": "Байтерек"},
+                              headers={"Host": "evil.example"})
+    hrefs = links_of(r.data)
+    assert hrefs and all(h.startswith("https://orbita.example.org/") for h in hrefs)
+    assert b"evil.example" not in r.data
+
+
+def test_a_trusted_host_gives_absolute_links(releases_app) -> None:
+    app = create_app({**releases_app.config, "TRUSTED_HOSTS": ["orbita.example.org"]})
+    client = app.test_client()
+    r = client.get("/feed", query_string={"q": "Байтерек"},
+                   headers={"Host": "orbita.example.org"})
+    assert all(h.startswith("http://orbita.example.org/") for h in links_of(r.data))
+    assert client.get("/feed", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_a_public_url_that_is_not_http_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="PUBLIC_URL"):
+        create_app({"INDEX_DIR": tmp_path, "PUBLIC_URL": "javascript:alert(1)"})

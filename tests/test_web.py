@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -707,13 +708,16 @@ def test_app_factory_gives_independent_apps(app: Flask, index_dir):
     assert other is not app and other.extensions is not app.extensions
 
 
-def test_serve_options_default_to_localhost_8000_with_8_threads():
+def test_serve_options_default_to_localhost_8000_and_a_worker_per_core():
     args = parse_args([])
-    assert (args.host, args.port, args.threads, args.dev) == ("127.0.0.1", 8000, 8, False)
+    assert (args.host, args.port, args.workers, args.threads, args.dev) == (
+        "127.0.0.1", 8000, os.cpu_count() or 1, 4, False)
     args = parse_args(["--host", "0.0.0.0", "--port", "9000", "--index", "ix", "--corpus", "c",
-                       "--threads", "2", "--dev"])
-    assert (args.host, args.port, args.index, args.corpus, args.threads, args.dev) == (
-        "0.0.0.0", 9000, "ix", "c", 2, True,
+                       "--workers", "3", "--threads", "2", "--public-url",
+                       "https://orbita.example.org", "--dev"])
+    assert (args.host, args.port, args.index, args.corpus, args.workers, args.threads,
+            args.public_url, args.dev) == (
+        "0.0.0.0", 9000, "ix", "c", 3, 2, "https://orbita.example.org", True,
     )
 
 

@@ -39,9 +39,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(
         INDEX_DIR=os.environ.get("ORBITA_INDEX") or "index",
         CORPUS_DIR=os.environ.get("ORBITA_CORPUS") or "corpus",
+        PUBLIC_URL=os.environ.get("ORBITA_PUBLIC_URL") or None,
     )
     if config is not None:
         app.config.from_mapping(config)
+    public = app.config.get("PUBLIC_URL")
+    if public and not str(public).startswith(("http://", "https://")):
+        raise ValueError(f"PUBLIC_URL must be an http(s) address, not {public!r}")
     app.config["INDEX_DIR"] = Path(app.config["INDEX_DIR"]).resolve()
     app.config["CORPUS_DIR"] = Path(app.config["CORPUS_DIR"]).resolve()
     app.debug = False  # never, whatever FLASK_DEBUG says

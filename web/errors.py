@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
+from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException
 
 from search.engine import IndexMissing, QueryError
@@ -58,6 +59,8 @@ def error_response(
     body: Any
     if _wants_json():
         body = jsonify({"error": {"code": code, "message": message}})
+    elif request_ctx.url_adapter is None:  # a host the app does not answer: no page to link
+        body = Response(f"{message}\n", mimetype="text/plain")
     else:
         title = ERROR_TITLES.get(status, "Ошибка")
         if code == "no_index":

@@ -17,7 +17,7 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit
 
 from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.datastructures import MultiDict
@@ -34,6 +34,7 @@ FEED_SIZE = 20
 FEED_FORMAT = "1"  # part of every ETag: change it when the feed's content changes shape
 TAG_DATE = "2024"  # the date part of the tag: URIs; never change it (ids would change)
 DEFAULT_TAG_AUTHORITY = "orbita"  # config FEED_TAG_AUTHORITY: your domain, set once
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM)
 
@@ -122,10 +123,11 @@ def build_feed(data: dict[str, Any], generated: datetime) -> bytes:
     author = _add(feed, "author")
     _add(author, "name", "Орбита")
     _add(feed, "generator", "Орбита")
-    _add(feed, "link", rel="self", type="application/atom+xml", href=request.url)
+    _add(feed, "link", rel="self", type="application/atom+xml",
+         href=_absolute(request.full_path.rstrip("?")))
     page_args = {"q": q, **filters} if q else dict(filters)
     _add(feed, "link", rel="alternate", type="text/html",
-         href=url_for("pages.index", _external=True, **page_args, sort="date"))
+         href=_absolute(url_for("pages.index", **page_args, sort="date")))
 
     for hit, updated in entries:
         entry = _add(feed, "entry")
@@ -135,7 +137,7 @@ def build_feed(data: dict[str, Any], generated: datetime) -> bytes:
         if hit["date"]:
             _add(entry, "published", _rfc3339(hit["date"]))
         _add(entry, "link", rel="alternate", type="text/html",
-             href=url_for("pages.document", doc_id=hit["id"], _external=True))
+             href=_absolute(url_for("pages.document", doc_id=hit["id"])))
         if hit.get("source_url"):  # the release on its agency's site
             _add(entry, "link", rel="via", href=_text(hit["source_url"]))
         if hit.get("source"):
@@ -147,10 +149,26 @@ def build_feed(data: dict[str, Any], generated: datetime) -> bytes:
 
 
 def _add(parent: ET.Element, name: str, text: str | None = None, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{name}", attrs)
+    """An Atom element; every string written into the feed is made XML-legal here."""
+    element = ET.SubElement(parent, f"{{{ATOM}}}{name}",
+                            {key: _text(value) for key, value in attrs.items()})
     if text is not None:
-        element.text = text
+        element.text = _text(text)
     return element
+
+
+def _absolute(path: str) -> str:
+    """A link for feed readers, which keep it: absolute from the configured PUBLIC_URL, else
+    from the request's host when the app is configured to answer it (a loopback name, or one
+    of TRUSTED_HOSTS, which Flask then enforces on every request); otherwise relative, never
+    from a Host header anyone may send."""
+    base = current_app.config.get("PUBLIC_URL")
+    if not base:
+        host = urlsplit(request.host_url).hostname or ""
+        trusted = current_app.config.get("TRUSTED_HOSTS") or ()
+        if host in LOCAL_HOSTS or host in trusted:
+            base = request.host_url
+    return str(base).rstrip("/") + path if base else path
 
 
 def _feed_title(q: str, filters: dict[str, Any], labels: dict[str, str]) -> str:

@@ -283,6 +283,7 @@ def index() -> Any:
     }
     context["filter_form"] = filter_form(request.args)
     if not q.strip() and not _has_filter_params(request.args):
+        context["empty_archive"] = get_engine().doc_count() == 0
         return render_template("index.html", **context)
     try:
         data = search_results(request.args)

@@ -42,7 +42,11 @@ class Snapshot:
         # what segment ids are unique in: the index folder (its generations share segments)
         self._index = str(gen.parent) if gen is not None else f"searcher-{id(searcher)}"
         self.reader = searcher.reader()
-        self.leaves: list[tuple[Searcher, int]] = searcher.leaf_searchers()
+        # an index of no documents has a reader without a segment: nothing to read there
+        self.leaves: list[tuple[Searcher, int]] = [
+            (leaf, offset) for leaf, offset in searcher.leaf_searchers()
+            if getattr(leaf.reader(), "segment", lambda: None)() is not None
+        ]
         self.size: int = searcher.doc_count_all()  # document numbers run from 0 to size - 1
         self._alive: dict[int, np.ndarray | None] = {}
         self._norms: dict[tuple[int, str], np.ndarray] = {}
@@ -145,7 +149,7 @@ class Snapshot:
         values = self._columns.get(fieldname)
         if values is None:
             values = self._columns[fieldname] = list(
-                self.reader.column_reader(fieldname, translate=True)
+                self.reader.column_reader(fieldname, translate=True) if self.size else ()
             )
         return values
 

@@ -1,0 +1,123 @@
+"""A gunicorn worker that serves with waitress: gunicorn forks a worker per core, restarts one
+that dies and shuts them down gracefully; waitress, inside each, reads requests asynchronously
+and hands only complete ones to its threads, so a client that trickles its headers or never
+reads its answer holds a socket, not a thread.
+
+On top of waitress's own bounds (connection limit, idle timeout, header size) a request must
+arrive whole within REQUEST_SECONDS of its first byte, as a reverse proxy would enforce; and
+cheap requests (the health check, static files, completions) are served before the searches
+queued ahead of them.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from gunicorn.workers.base import Worker
+from waitress import wasyncore
+from waitress.channel import HTTPChannel
+from waitress.server import create_server
+from waitress.task import ThreadedTaskDispatcher
+
+__all__ = ["CONNECTION_LIMIT", "IDLE_SECONDS", "REQUEST_SECONDS", "WaitressWorker", "options"]
+
+SERVER_NAME = "orbita"  # the Server header: no product versions
+CONNECTION_LIMIT = 1000  # per worker; far above its threads, so waiting clients cost sockets
+IDLE_SECONDS = 30  # a connection with nothing to do is closed after this
+REQUEST_SECONDS = 15  # a request's headers (and body) must arrive within this
+FAST_PATHS = ("/healthz", "/static/", "/api/suggest")
+TICK_SECONDS = 1.0  # the loop's poll timeout: heartbeats and deadlines are checked this often
+
+
+def options(threads: int) -> dict[str, Any]:
+    """waitress settings for one process (the fallback server uses them too)."""
+    return {
+        "threads": threads,
+        "connection_limit": CONNECTION_LIMIT,
+        "channel_timeout": IDLE_SECONDS,
+        "cleanup_interval": 5,
+        "ident": SERVER_NAME,
+        "expose_tracebacks": False,
+        "asyncore_use_poll": True,  # select() stops at 1,024 descriptors
+    }
+
+
+class _Channel(HTTPChannel):
+    """A connection that remembers when the request it is reading began."""
+
+    request_started = 0.0
+
+    def received(self, data: bytes) -> bool:
+        if self.request is None and data:
+            self.request_started = time.monotonic()
+        return bool(super().received(data))
+
+
+class _Dispatcher(ThreadedTaskDispatcher):
+    """waitress's thread pool, with cheap requests put at the head of the queue: a health
+    check is not kept waiting behind a queue of searches."""
+
+    def add_task(self, task: Any) -> None:
+        requests = getattr(task, "requests", None)
+        path = getattr(requests[0], "path", "") if requests else ""
+        if not path.startswith(FAST_PATHS):
+            super().add_task(task)
+            return
+        with self.lock:
+            self.queue.appendleft(task)
+            self.queue_cv.notify()
+
+
+def close_slow_requests(socket_map: dict[int, Any], now: float) -> None:
+    """Close connections whose request has been arriving for longer than REQUEST_SECONDS."""
+    for channel in list(socket_map.values()):
+        started = getattr(channel, "request_started", 0.0)
+        if started and channel.request is not None and not channel.requests:
+            if now - started > REQUEST_SECONDS:
+                channel.will_close = True
+
+
+def make_server(app: Any, threads: int, **kwargs: Any) -> tuple[Any, dict[int, Any]]:
+    """A waitress server with the channel and dispatcher above, not yet running, and the
+    socket map its loop serves."""
+    socket_map: dict[int, Any] = {}
+    dispatcher = _Dispatcher()
+    dispatcher.set_thread_count(threads)  # waitress starts only the threads of its own
+    server = create_server(app, map=socket_map, _dispatcher=dispatcher, **options(threads),
+                           **kwargs)
+    for listener in list(socket_map.values()):
+        listener.channel_class = _Channel
+    return server, socket_map
+
+
+class WaitressWorker(Worker):
+    """One gunicorn worker process running waitress on the inherited listening sockets."""
+
+    def run(self) -> None:
+        server, socket_map = make_server(
+            self.wsgi, self.cfg.threads, sockets=[listener.sock for listener in self.sockets]
+        )
+        listeners = list(socket_map.values())
+        parent = self.ppid
+        try:
+            while self.alive and os.getppid() == parent:
+                self.notify()  # the arbiter restarts a worker that stops calling this
+                wasyncore.loop(timeout=TICK_SECONDS, map=socket_map, use_poll=True, count=1)
+                close_slow_requests(socket_map, time.monotonic())
+        finally:
+            self._drain(server, socket_map, listeners)
+
+    def _drain(self, server: Any, socket_map: dict[int, Any], listeners: list[Any]) -> None:
+        """Graceful stop: accept nothing more, answer the requests already received (up to
+        the graceful timeout), then stop the threads."""
+        for listener in listeners:
+            listener.accepting = False  # the other workers, or the next start, take them
+        deadline = time.monotonic() + self.cfg.graceful_timeout
+        while time.monotonic() < deadline and any(
+            getattr(channel, "requests", None) for channel in list(socket_map.values())
+        ):
+            self.notify()
+            wasyncore.loop(timeout=0.2, map=socket_map, use_poll=True, count=1)
+        server.task_dispatcher.shutdown()
