@@ -39,6 +39,8 @@ class Parts:
 
 LANG_VALUES = {
     "ru": "ru", "rus": "ru", "russian": "ru", "русский": "ru", "ru-ru": "ru",
+    "kk": "kk", "kaz": "kk", "kazakh": "kk", "казахский": "kk", "қазақ": "kk", "қазақша": "kk",
+    "kk-kz": "kk",
     "en": "en", "eng": "en", "english": "en", "английский": "en", "en-us": "en", "en-gb": "en",
     "mixed": "mixed",
 }

@@ -3,7 +3,7 @@
 results (:mod:`.highlight`)."""
 
 from .compile import Boosted, Compiled, compile_query
-from .filters import LANGS, PARAMS, Filters, from_params, from_tokens, parse_date_bound, split_query
+from .filters import PARAMS, Filters, from_params, from_tokens, parse_date_bound, split_query
 from .highlight import Highlighter, highlighter_for
 from .parse import (
     MAX_QUERY_WORDS,
@@ -18,7 +18,6 @@ from .parse import (
 from .syntax import OR_WORDS, QUOTES, Token, tokenize
 
 __all__ = [
-    "LANGS",
     "MAX_QUERY_WORDS",
     "OR_WORDS",
     "PARAMS",

@@ -32,7 +32,6 @@ from ..errors import QueryError
 from .syntax import Token, tokenize
 
 __all__ = [
-    "LANGS",
     "PARAMS",
     "Filters",
     "from_params",
@@ -41,11 +40,13 @@ __all__ = [
     "split_query",
 ]
 
-LANGS = {"ru": "русский", "en": "английский", "mixed": "смешанный"}
 _LANG_ALIASES = {
-    "ru": "ru", "rus": "ru", "russian": "ru", "рус": "ru", "русский": "ru",
+    "ru": "ru", "rus": "ru", "russian": "ru", "рус": "ru", "русский": "ru", "орысша": "ru",
+    "kk": "kk", "kaz": "kk", "kazakh": "kk", "каз": "kk", "казахский": "kk", "қазақ": "kk",
+    "қазақша": "kk", "қаз": "kk",
     "en": "en", "eng": "en", "english": "en", "англ": "en", "английский": "en",
-    "mixed": "mixed", "смешанный": "mixed",
+    "ағылшынша": "en",
+    "mixed": "mixed", "смешанный": "mixed", "аралас": "mixed",
 }
 MAX_VALUES = 20  # agencies or languages in one filter
 MAX_VALUE_CHARS = 100
@@ -206,7 +207,8 @@ def _lang_codes(values: Iterable[str]) -> tuple[str, ...]:
             if code is None:
                 raise QueryError(
                     "bad_lang",
-                    f"Язык «{_short(part.strip())}» не поддерживается: укажите ru, en или mixed.",
+                    f"Язык «{_short(part.strip())}» не поддерживается: "
+                    "укажите ru, kk, en или mixed.",
                 )
             if code not in codes:
                 codes.append(code)
