@@ -10,12 +10,17 @@ them in both fields (``DisjunctionMax``): summing them would count an ambiguous 
 - prefix5: its first five letters;
 - stems: ``search.kazakh.stems`` (all stems of a word at one position; Kazakh stop words
   dropped from the query), with and without the corpus lexicon (``known`` = the passages'
-  words), and with each rule family switched off in turn.
+  words), and with each rule family switched off in turn;
+
+and Orbita itself over the same passages (``reindex`` into ``--workdir``): the page's search,
+the ranking alone (no corrections, no synonyms), and the ranking alone with each Kazakh rule
+family switched off in turn.
 
 The development questions are read in place (``kazqad_kk_dev.jsonl`` over
 ``kk_kazqad_passages``); indexes live in memory.
 
     python -m bench.kazakh [--shared ../shared] [--out bench/results/kazakh.md] [--no-ablation]
+                           [--workdir /tmp/orbita-bench/kazakh]
 """
 
 from __future__ import annotations
@@ -153,6 +158,58 @@ def evaluate(setup: Setup, passages: list[Passage], questions: list[Question]) -
             r10.append(metrics.recall_at(ranked, q.relevant, K))
     per_query = 1000 * (time.perf_counter() - t0) / max(len(questions), 1)
     return Result(setup.name, rr, metrics.mean(s1), metrics.mean(r10), build, per_query)
+
+
+def evaluate_orbita(name: str, folder: Path, questions: list[Question], workdir: Path,
+                    correct: bool, families: frozenset[str] = kazakh.FAMILIES) -> Result:
+    """Orbita over the passages (ids are their file names, as the questions judge them)."""
+    import shutil
+
+    from search.analysis import terms as terms_module
+    from search.engine import Engine, QueryError, SearchRequest
+    from search.index import reindex
+    from search.understand import Synonyms
+
+    terms_module.KAZAKH_FAMILIES = families
+    kazakh.clear_cache()
+    try:
+        corpus, index = workdir / "corpus", workdir / "index"
+        if not corpus.exists():
+            shutil.copytree(folder, corpus, ignore=shutil.ignore_patterns("_*", "*.md"))
+        t0 = time.perf_counter()
+        reindex(corpus, index, full=True)
+        build = time.perf_counter() - t0
+        engine = Engine(index) if correct else Engine(index, synonyms=Synonyms([]))
+        rr, s1, r10 = [], [], []
+        t0 = time.perf_counter()
+        for q in questions:
+            try:
+                result = engine.search(SearchRequest(q.query, per_page=K, correct=correct))
+                ranked = [h.id for h in result.hits]
+            except QueryError:
+                ranked = []
+            rr.append(metrics.reciprocal_rank(ranked, q.relevant, K))
+            s1.append(metrics.success_at(ranked, q.relevant, 1))
+            r10.append(metrics.recall_at(ranked, q.relevant, K))
+        per_query = 1000 * (time.perf_counter() - t0) / max(len(questions), 1)
+        engine.close()
+    finally:
+        terms_module.KAZAKH_FAMILIES = kazakh.FAMILIES
+        kazakh.clear_cache()
+    return Result(name, rr, metrics.mean(s1), metrics.mean(r10), build, per_query)
+
+
+def orbita_results(folder: Path, questions: list[Question], workdir: Path,
+                   ablation: bool) -> list[Result]:
+    found = [
+        evaluate_orbita("orbita (the page's search)", folder, questions, workdir, True),
+        evaluate_orbita("orbita, ranking alone", folder, questions, workdir, False),
+    ]
+    if ablation:
+        for family in sorted(kazakh.FAMILIES):
+            found.append(evaluate_orbita(f"orbita, ranking alone − {family}", folder, questions,
+                                         workdir, False, kazakh.FAMILIES - {family}))
+    return found
 
 
 def paired_interval(a: list[float], b: list[float], rounds: int = 2000) -> tuple[float, float]:
@@ -310,6 +367,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     ap.add_argument("--out", type=Path, default=RESULTS_DIR / "kazakh.md")
     ap.add_argument("--no-ablation", action="store_true", help="skip the per-family runs")
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/orbita-bench/kazakh"),
+                    help="where Orbita's copy of the passages and its index go")
+    ap.add_argument("--orbita-only", action="store_true",
+                    help="the Whoosh baselines (plain, prefix5) and Orbita only")
     args = ap.parse_args(argv)
 
     passages = load_passages(args.shared / PASSAGES)
@@ -319,9 +380,13 @@ def main(argv: list[str] | None = None) -> None:
     known = lexicon.__contains__
 
     results = []
-    for setup in setups(known, ablation=not args.no_ablation):
+    chosen = setups(known, ablation=not args.no_ablation and not args.orbita_only)
+    for setup in chosen[:2] if args.orbita_only else chosen:
         print(f"{setup.name} …", file=sys.stderr, flush=True)
         results.append(evaluate(setup, passages, questions))
+    print("orbita …", file=sys.stderr, flush=True)
+    results += orbita_results(args.shared / PASSAGES, questions, args.workdir,
+                              ablation=not args.no_ablation)
     baseline = next(r for r in results if r.setup == "prefix5")
     rows = []
     for r in results:

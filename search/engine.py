@@ -32,6 +32,7 @@ from .query import (
     from_params,
     from_tokens,
     highlighter_for,
+    is_kazakh,
     parse_query,
     parse_tokens,
     split_query,
@@ -473,7 +474,7 @@ def _check(request: SearchRequest) -> _Query:
     words = split_query(q)[0] if any(t.kind == "filter" for t in tokens) else q
     if not words.strip() and not filters:
         raise QueryError("empty_query", "Введите запрос: хотя бы одно слово.")
-    return _Query(words, filters, parse_tokens(tokens))
+    return _Query(words, filters, parse_tokens(tokens, kazakh=is_kazakh(words)))
 
 
 def _by_date(snap: Snapshot, docnums: np.ndarray, scores: np.ndarray, depth: int

@@ -2,9 +2,10 @@
 (:mod:`.tokens`), the index terms of a word (:mod:`.terms`), the pipes Whoosh runs over a field
 (:mod:`.analyzers`), and the language of a text (:mod:`.language`)."""
 
-from .analyzers import exact_analyzer, lemma_analyzer
+from .analyzers import exact_analyzer, folded_analyzer, lemma_analyzer
+from .kazakh import has_kazakh_letters, to_russian_spelling
 from .language import LANGUAGES, detect_language
-from .terms import STOP_WORDS, lemmas, morph, stem
+from .terms import STOP_WORDS, is_stop_word, lemmas, morph, stem, terms
 from .tokens import INVISIBLE, PART_RE, WORD_RE, fold, normalize_word, word_parts, words
 
 __all__ = [
@@ -16,11 +17,16 @@ __all__ = [
     "detect_language",
     "exact_analyzer",
     "fold",
+    "folded_analyzer",
+    "has_kazakh_letters",
+    "is_stop_word",
     "lemma_analyzer",
     "lemmas",
     "morph",
     "normalize_word",
     "stem",
+    "terms",
+    "to_russian_spelling",
     "word_parts",
     "words",
 ]

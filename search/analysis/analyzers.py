@@ -14,21 +14,25 @@ Whoosh stores these classes by their import path: moving or renaming one means r
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from typing import Any
 
 from whoosh.analysis import Composable, Filter, Token, Tokenizer
 
-from .terms import STOP_WORDS, lemmas
+from .kazakh import has_kazakh_letters, to_russian_spelling
+from .language import kazakh_spans
+from .terms import STOP_WORDS, terms
 from .tokens import MAX_WORD_CHARS, PART_RE, words
 
 __all__ = [
-    "CompoundFilter", "DropStopWordsFilter", "LemmaFilter", "WordTokenizer", "exact_analyzer",
-    "lemma_analyzer",
+    "CompoundFilter", "DropStopWordsFilter", "FoldFilter", "LemmaFilter", "WordTokenizer",
+    "exact_analyzer", "folded_analyzer", "lemma_analyzer",
 ]
 
 class WordTokenizer(Tokenizer):
-    """Yields words (hyphenated words and codes whole) with exact character offsets."""
+    """Yields words (hyphenated words and codes whole) with exact character offsets, each
+    marked ``kazakh`` when it stands in a Kazakh sentence (search/analysis/language.py)."""
 
     def __call__(
         self,
@@ -44,7 +48,11 @@ class WordTokenizer(Tokenizer):
     ) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
+        spans = kazakh_spans(value)
+        starts = [start for start, _ in spans]
         for text, start, end in words(value):
+            i = bisect_right(starts, start) - 1
+            t.kazakh = i >= 0 and start < spans[i][1]
             t.text = text
             t.boost = 1.0
             t.stopped = False
@@ -95,11 +103,12 @@ class CompoundFilter(Filter):
 
 
 class LemmaFilter(Filter):
-    """Replaces each word by its lemmas, all at the word's position."""
+    """Replaces each word by its index terms (Russian lemmas, English stems, Kazakh stems in
+    Kazakh sentences), all at the word's position."""
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for t in tokens:
-            forms = lemmas(t.text)
+            forms = terms(t.text, getattr(t, "kazakh", False))
             if len(forms) == 1:
                 t.text = forms[0]
                 yield t
@@ -127,3 +136,23 @@ class DropStopWordsFilter(Filter):
 def exact_analyzer() -> Composable:
     """Analyzer of the ``exact`` field: the word forms as written."""
     return WordTokenizer() | DropStopWordsFilter() | CompoundFilter()
+
+
+class FoldFilter(Filter):
+    """Keeps only words with Kazakh letters, as Russian spells their stems: «Байқоңырда» →
+    «байконур», «Бәйтерегі» → «байтерек», so that the Russian spelling of a name finds the
+    Kazakh one. (A field of their own: folding also merges Kazakh words — «көл» 'lake' and
+    «қол» 'hand' are both «кол» — so these terms only ever count as a weaker alternative.)"""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if not has_kazakh_letters(t.text):
+                continue
+            for form in dict.fromkeys(to_russian_spelling(s) for s in terms(t.text, True)):
+                t.text = form
+                yield t
+
+
+def folded_analyzer() -> Composable:
+    """Analyzer of the ``folded`` field: Kazakh words as Russian spells them."""
+    return WordTokenizer() | CompoundFilter() | FoldFilter()

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["LANGUAGES", "detect_language"]
+__all__ = ["KAZAKH_WORDS", "LANGUAGES", "RUSSIAN_WORDS", "detect_language", "kazakh_spans"]
 
 LANGUAGES = ("ru", "kk", "en", "mixed")
 KAZAKH_LETTERS = frozenset("әғқңөұүһі")
@@ -84,6 +84,36 @@ def detect_language(text: str) -> str:
     return language if most >= total * ONE_LANGUAGE_SHARE else "mixed"
 
 
+_KAZAKH_LETTER = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
+
+
+def kazakh_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of `text` written in Kazakh, by the same evidence as
+    :func:`detect_language` (a sentence with none goes with the whole text's). A text without
+    a single Kazakh letter has none: no document is written in Kazakh without them."""
+    if not _KAZAKH_LETTER.search(text, 0, MAX_CHARS):
+        return []
+    judged: list[tuple[int, int, float, float]] = []
+    evidence = {"kk": 0.0, "ru": 0.0}
+    for m in _SENTENCE.finditer(text, 0, MAX_CHARS):
+        words = _CYRILLIC_RUN.findall(m.group())
+        if not words:
+            continue
+        kk, ru = _evidence(words)
+        evidence["kk"] += kk
+        evidence["ru"] += ru
+        judged.append((m.start(), m.end(), kk, ru))
+    kazakh_text = evidence["kk"] > evidence["ru"]
+    spans: list[tuple[int, int]] = []
+    for start, end, kk, ru in judged:
+        if kk > ru or (kk == ru and kazakh_text):
+            if spans and spans[-1][1] >= start - 2:  # neighbouring sentences: one span
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
+    return spans
+
+
 def _evidence(words: list[str]) -> tuple[float, float]:
     """(Kazakh, Russian) evidence in a sentence's Cyrillic words. A capitalised word inside
     the sentence is likely a name, which Russian text may spell the Kazakh way: it counts
@@ -100,4 +130,4 @@ def _evidence(words: list[str]) -> tuple[float, float]:
     return kk, ru
 
 
-__all__ = ["KAZAKH_WORDS", "RUSSIAN_WORDS", "detect_language"]
+

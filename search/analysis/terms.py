@@ -14,11 +14,15 @@ import pymorphy3
 import Stemmer
 
 from ..caching import register
+from .kazakh import FAMILIES as KAZAKH_RULE_FAMILIES
+from .kazakh import STOP_WORDS as KAZAKH_STOP_WORDS
+from .kazakh import stems as kazakh_stems
 from .tokens import MAX_WORD_CHARS, fold
 
-__all__ = ["STOP_WORDS", "lemmas", "morph", "stem"]
+__all__ = ["KAZAKH_STOP_WORDS", "STOP_WORDS", "is_stop_word", "lemmas", "morph", "stem", "terms"]
 
 _CYRILLIC_RE = re.compile(r"[а-яё]")
+_KAZAKH_CYRILLIC_RE = re.compile(r"[а-яёәғқңөұүһі]")
 _LATIN_RE = re.compile(r"[a-z]")
 _DIGIT_RE = re.compile(r"\d")
 
@@ -106,3 +110,24 @@ def stem(word: str) -> str:
 
 
 register("stems", stem)
+
+
+# The Kazakh rule families in use: all (bench.kazakh switches them off one by one to measure
+# what each adds).
+KAZAKH_FAMILIES = KAZAKH_RULE_FAMILIES
+
+
+def terms(word: str, kazakh: bool = False) -> tuple[str, ...]:
+    """Index terms of one normalised word: its Kazakh stems when it stands in Kazakh text
+    (search/analysis/kazakh.py), else its :func:`lemmas`."""
+    if (kazakh and len(word) <= MAX_WORD_CHARS and _KAZAKH_CYRILLIC_RE.search(word)
+            and not _DIGIT_RE.search(word)):
+        return kazakh_stems(word, families=KAZAKH_FAMILIES)
+    return lemmas(word)
+
+
+def is_stop_word(word: str, kazakh: bool = False) -> bool:
+    """A function word of the word's language («на», «каком»; «мен», «үшін»)."""
+    if kazakh:
+        return word in KAZAKH_STOP_WORDS
+    return word in STOP_WORDS or lemmas(word)[0] in STOP_WORDS

@@ -53,7 +53,7 @@ MANIFEST = "manifest.json"
 # in the same commit. The next reindex then rebuilds from scratch, and until then readers refuse
 # the old index with "run reindex" (old terms would not match new queries, and an old pickle
 # would not load).
-FORMAT_VERSION = 11
+FORMAT_VERSION = 12
 KEEP_OLD_GENERATIONS = 2  # readers that opened an older generation keep working for a while
 
 

@@ -14,11 +14,14 @@ from whoosh import columns, formats
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
-from ..analysis import exact_analyzer, lemma_analyzer
+from ..analysis import exact_analyzer, folded_analyzer, lemma_analyzer
 from ..corpus import Document, resolve_source
 from .sketches import SKETCH_FIELD, sketch
 
-__all__ = ["Codec", "ExactForms", "SketchColumn", "document_fields", "make_schema", "utc_now"]
+__all__ = [
+    "Codec", "ExactForms", "FoldedForms", "SketchColumn", "document_fields", "make_schema",
+    "utc_now",
+]
 
 
 class ExactForms(TEXT):
@@ -37,6 +40,15 @@ class ExactForms(TEXT):
             terms = {t.text for part in value for t in self.analyzer(part, mode="index")}
             return ((term.encode("utf-8"), 1, 1.0, b"") for term in terms)
         return super().index(value, **kwargs)
+
+
+class FoldedForms(ExactForms):
+    """Kazakh words as Russian spells them (search/analysis/analyzers.py, FoldFilter), for
+    the Russian spelling of a name to find the Kazakh one: presence only, like ExactForms."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.analyzer = folded_analyzer()
 
 
 class SketchColumn(COLUMN):
@@ -80,6 +92,7 @@ def make_schema() -> Schema:
         title=TEXT(analyzer=lemmas, stored=True),  # boosted at query time
         body=TEXT(analyzer=lemmas, stored=True),
         exact=ExactForms(),
+        folded=FoldedForms(),
         # Filters, facets and the date sort read these columns.
         date=ID(stored=True, sortable=True),  # "YYYY-MM-DD", "YYYY-MM" or ""
         source=ID(stored=True, sortable=True),  # the agency's key (corpus/agencies.py) or ""
@@ -102,6 +115,7 @@ def document_fields(doc: Document, indexed_at: str = "") -> dict[str, str | tupl
         "title": doc.title,
         "body": doc.body,
         "exact": (doc.title, doc.body),
+        "folded": (doc.title, doc.body),
         "date": doc.date or "",
         "source": source.key if source else "",
         "source_name": source.name if source else "",

@@ -2,7 +2,7 @@
 (:mod:`.filters`), Whoosh queries over one generation (:mod:`.compile`), and what to mark in
 results (:mod:`.highlight`)."""
 
-from .compile import Boosted, Compiled, compile_query
+from .compile import BestOf, Boosted, Compiled, compile_query
 from .filters import PARAMS, Filters, from_params, from_tokens, parse_date_bound, split_query
 from .highlight import Highlighter, highlighter_for
 from .parse import (
@@ -12,12 +12,14 @@ from .parse import (
     Phrase,
     Word,
     effective_units,
+    is_kazakh,
     parse_query,
     parse_tokens,
 )
 from .syntax import OR_WORDS, QUOTES, Token, tokenize
 
 __all__ = [
+    "BestOf",
     "MAX_QUERY_WORDS",
     "OR_WORDS",
     "PARAMS",
@@ -36,6 +38,7 @@ __all__ = [
     "from_params",
     "from_tokens",
     "highlighter_for",
+    "is_kazakh",
     "parse_date_bound",
     "parse_query",
     "parse_tokens",

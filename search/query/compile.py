@@ -1,9 +1,10 @@
 """The parsed query → Whoosh queries over the terms one index generation holds.
 
-Each query word becomes an OR of its index terms: its lemmas in the title (boosted) and the
-body, the exact form typed as weaker extra evidence, and — only for a word whose own lemmas no
-document holds — the other lemmas of its Snowball stem. Hyphenated words also match their
-parts, and phrases match across inflection.
+Each query word becomes an OR of its index terms: its lemmas (Kazakh stems for a Kazakh word)
+in the title (boosted) and the body, the exact form typed as weaker extra evidence, the other
+spelling of a Kazakh name (Байқоңыр ↔ Байконур, weaker), and — only for a Russian word whose
+own lemmas no document holds — the other lemmas of its Snowball stem. Hyphenated words also
+match their parts, and phrases match across inflection.
 """
 
 from __future__ import annotations
@@ -17,11 +18,20 @@ from whoosh.matching import WrappingMatcher
 from whoosh.query import spans
 from whoosh.query.wrappers import WrappingQuery
 
-from ..analysis import STOP_WORDS, lemmas, stem, word_parts
+from ..analysis import (
+    STOP_WORDS,
+    has_kazakh_letters,
+    lemmas,
+    stem,
+    terms,
+    to_russian_spelling,
+    word_parts,
+)
 from ..index import Snapshot
 from .parse import Group, Node, Phrase, Word, effective_units
 
 __all__ = [
+    "BestOf",
     "EXACT_BOOST",
     "MAX_PREFIX_TERMS",
     "PART_BOOST",
@@ -37,6 +47,7 @@ TITLE_BOOST = 2.5
 EXACT_BOOST = 0.3
 STEM_BOOST = 0.5
 PART_BOOST = 0.5
+SPELLING_BOOST = 0.7  # the other script's spelling of a Kazakh name, as transliterations weigh
 _FIELD_BOOST = {"title": TITLE_BOOST, "body": 1.0}
 
 
@@ -53,6 +64,12 @@ class Boosted(WrappingQuery):
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         return WrappingMatcher(self.child.matcher(searcher, context), self.factor)
+
+
+class BestOf(wq.Or):
+    """The readings of one word (the stems of a Kazakh word read several ways): a document
+    scores by the best reading it holds, not their sum — otherwise a document holding the
+    very form typed would count its one word as many."""
 
 
 def _boost(query: wq.Query, factor: float) -> wq.Query:
@@ -105,7 +122,7 @@ class _Compiler:
             if isinstance(word, Word) and word.boost == 1.0 and not (
                 word.prefix or word.exact or word.title_only
             ):
-                forms = [f for f in lemmas(word.text) if self._has("body", f)]
+                forms = [f for f in terms(word.text, word.kazakh) if self._has("body", f)]
                 if previous is not None and forms:
                     compiled.near.append((previous[0], index, previous[1], forms))
                 previous = (index, forms) if forms else None
@@ -145,10 +162,12 @@ class _Compiler:
         if word.prefix:
             return self.prefix(word)
         fields = ("title",) if word.title_only else ("title", "body")
-        forms = lemmas(text)
+        forms = terms(text, word.kazakh)
         wanted: list[tuple[str, str, float]] = [
             (f, form, _FIELD_BOOST[f]) for f in fields for form in forms
         ]
+        if word.kazakh and not word.exact and len(forms) > 1:
+            return self._kazakh_word(word, forms, fields)
         if word.exact:
             ranked = self._terms(wanted)
             if text in STOP_WORDS or ranked is None:  # function words are not in `exact`
@@ -156,7 +175,13 @@ class _Compiler:
             # only documents holding this very form, ranked by the lemma's BM25
             required = self._terms([("exact", text, 1.0)])
             return None if required is None else wq.And([required, ranked])
-        if not any(self._has(f, form) for f, form, _ in wanted):
+        if not word.kazakh and not any(self._has(f, form) for f, form, _ in wanted):
+            # no document holds it as a Russian word: a Kazakh word without Kazakh letters
+            # («мамандары») is read as Kazakh
+            wanted += [(f, form, _FIELD_BOOST[f]) for f in fields
+                       for form in terms(text, True) if form not in forms]
+        wanted += self._other_spelling(word, forms, fields)
+        if not word.kazakh and not any(self._has(f, form) for f, form, _ in wanted):
             # a form no document holds: other lemmas of its stem stand in, weaker
             wanted += [
                 (f, t, STEM_BOOST * _FIELD_BOOST[f])
@@ -171,11 +196,12 @@ class _Compiler:
         if len(parts) > 1:
             # «гугеноты-поселенцы» also matches «гугеноты поселенцы» (as a phrase, strongest)
             # and each part on its own, as people write either
-            spelled = self.phrase(Phrase(parts, word.title_only))
+            spelled = self.phrase(Phrase(parts, word.title_only, kazakh=word.kazakh))
             alternatives = [q for q in (query, spelled) if q is not None]
             if all(part.isalpha() for part in parts):  # not codes: «МС-18» is not «МС-09»
                 for part in parts:
-                    found = None if part in STOP_WORDS else self.word(Word(part))
+                    found = None if part in STOP_WORDS else self.word(
+                        Word(part, kazakh=word.kazakh))
                     if found is not None:
                         alternatives.append(_boost(found, PART_BOOST))
             query = wq.Or(alternatives) if alternatives else None
@@ -197,7 +223,8 @@ class _Compiler:
         for f in fields:
             slots = []
             for w in seq:
-                options = [wq.Term(f, form) for form in lemmas(w) if self._has(f, form)]
+                options = [wq.Term(f, form) for form in terms(w, phrase.kazakh)
+                           if self._has(f, form)]
                 if not options:
                     break
                 slots.append(options[0] if len(options) == 1 else _SpanOr(options))
@@ -207,6 +234,41 @@ class _Compiler:
         if not per_field:
             return None
         return per_field[0] if len(per_field) == 1 else wq.Or(per_field)
+
+    def _kazakh_word(self, word: Word, forms: tuple[str, ...], fields: tuple[str, ...]
+                     ) -> wq.Query | None:
+        """A Kazakh word read several ways: the best of its readings, plus the exact form and
+        the other spelling of a name as for any word."""
+        readings = [q for form in forms
+                    if (q := self._terms([(f, form, _FIELD_BOOST[f]) for f in fields]))]
+        extra: list[tuple[str, str, float]] = list(self._other_spelling(word, forms, fields))
+        if not word.title_only and self._has("exact", word.text):
+            extra.append(("exact", word.text,
+                          EXACT_BOOST * self.snapshot.idf("exact", word.text)))
+        parts = [BestOf(readings) if len(readings) > 1 else readings[0]] if readings else []
+        if (more := self._terms(extra)) is not None:
+            parts.append(more)
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+    def _other_spelling(self, word: Word, forms: tuple[str, ...], fields: tuple[str, ...]
+                        ) -> list[tuple[str, str, float]]:
+        """A name spelled the other way, weaker: a Kazakh word's Russian spelling in the
+        lemma fields («Байқоңыр» finds «Байконура»), a Russian word in the Kazakh words as
+        Russian spells them (the ``folded`` field: «Байконур» finds «Байқоңырда»)."""
+        # one term for the other spelling (its readings would add up): the likeliest present
+        if word.kazakh:
+            if not has_kazakh_letters(word.text):
+                return []
+            spelled = [lemma for form in forms for lemma in lemmas(to_russian_spelling(form))]
+            found = next((s for s in spelled if any(self._has(f, s) for f in fields)), None)
+            return [(f, found, SPELLING_BOOST * _FIELD_BOOST[f]) for f in fields] if found else []
+        if word.title_only:
+            return []
+        present = [form for form in forms if self._has("folded", form)][:1]
+        return [("folded", form, SPELLING_BOOST * self.snapshot.idf("folded", form))
+                for form in present]
 
     def _stem_relatives(self, fieldname: str, word: str, forms: tuple[str, ...]) -> list[str]:
         """Other lemmas in the index with the word's Snowball stem: the derivations and

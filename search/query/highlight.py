@@ -14,7 +14,17 @@ import re
 from bisect import bisect_left, bisect_right
 from html import escape
 
-from ..analysis import INVISIBLE, WORD_RE, lemmas, normalize_word, stem, word_parts
+from ..analysis import (
+    INVISIBLE,
+    WORD_RE,
+    has_kazakh_letters,
+    lemmas,
+    normalize_word,
+    stem,
+    terms,
+    to_russian_spelling,
+    word_parts,
+)
 from .parse import Group, Node, Phrase, effective_units
 
 __all__ = ["Highlighter", "highlighter_for"]
@@ -37,12 +47,18 @@ class Highlighter:
         self._starts: set[str] = set()
         self._verdicts: dict[str, bool] = {}
         self._pattern: re.Pattern[str] | None = None
+        self._kazakh = False  # a Kazakh query word: text words are read as Kazakh too
 
     # What to look for --------------------------------------------------------------------
 
-    def add_word(self, word: str) -> None:
-        """Any form of this word (lemmas, exact form, stem) is marked."""
-        forms = lemmas(word)
+    def add_word(self, word: str, kazakh: bool = False) -> None:
+        """Any form of this word (lemmas, exact form, stem; Kazakh stems, and a Kazakh name
+        spelled the Russian way) is marked."""
+        forms = terms(word, kazakh)
+        if kazakh:
+            self._kazakh = True
+            if has_kazakh_letters(word):  # «Байқоңыр» marks «Байконура» too
+                forms += tuple(f for s in forms for f in lemmas(to_russian_spelling(s)))
         self._lemmas.update(forms)
         self._exact.add(word)
         self._stems.add(stem(word))
@@ -80,14 +96,27 @@ class Highlighter:
             or any(word.startswith(p) for p in self._prefixes)
             or (bool(self._lemmas) and not self._lemmas.isdisjoint(lemmas(word)))
             or (bool(self._stems) and any(stem(form) in self._stems for form in lemmas(word)))
+            or (bool(self._lemmas) and self._matches_kazakh(word))
         )
+
+    def _matches_kazakh(self, word: str) -> bool:
+        """A word of Kazakh text: by its stems, or by its Russian spelling («Байқоңырда» for
+        «Байконур»)."""
+        kazakh_letters = has_kazakh_letters(word)
+        if not (kazakh_letters or self._kazakh):
+            return False
+        found = terms(word, True)
+        if not self._lemmas.isdisjoint(found):
+            return True
+        return kazakh_letters and any(to_russian_spelling(s) in self._lemmas for s in found)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the matching words of `text`, in order."""
         if not self._starts:
             return []
-        if _INVISIBLE_RE.search(text):
-            candidates = WORD_RE.finditer(text)  # rare: analyse every word
+        if _INVISIBLE_RE.search(text) or (self._lemmas and has_kazakh_letters(text)):
+            # rare: analyse every word (Kazakh words may match by another spelling)
+            candidates = WORD_RE.finditer(text)
         else:
             candidates = (
                 m
@@ -204,13 +233,13 @@ def highlighter_for(group: Group) -> Highlighter:
         elif isinstance(node, Phrase):
             for w in node.words:
                 for part in word_parts(w):
-                    highlighter.add_word(part)
+                    highlighter.add_word(part, node.kazakh)
         elif node.prefix:
             highlighter.add_prefix(node.text)
         elif node.exact:
             highlighter.add_exact(node.text)
         else:
-            highlighter.add_word(node.text)
+            highlighter.add_word(node.text, node.kazakh)
 
     for unit in effective_units(group):
         for node in unit:

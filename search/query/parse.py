@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..analysis import STOP_WORDS, lemmas, word_parts, words
+from ..analysis import detect_language, has_kazakh_letters, is_stop_word, word_parts, words
 from .syntax import Token, tokenize
 
 __all__ = [
@@ -36,13 +36,15 @@ class Word:
     prefix: bool = False
     title_only: bool = False
     boost: float = 1.0  # below 1 for words a query rewrite added (synonyms, transliterations)
+    kazakh: bool = False  # analysed as Kazakh (a Kazakh query, or a word with Kazakh letters)
 
     @property
     def is_stop(self) -> bool:
-        """A function word («на», «каком», «было»): by its form or its most likely lemma."""
+        """A function word («на», «каком», «было»; «мен», «үшін»): by its form or its most
+        likely lemma."""
         if self.exact or self.prefix:
             return False
-        return self.text in STOP_WORDS or lemmas(self.text)[0] in STOP_WORDS
+        return is_stop_word(self.text, self.kazakh)
 
 
 @dataclass
@@ -50,6 +52,7 @@ class Phrase:
     words: list[str]
     title_only: bool = False
     boost: float = 1.0
+    kazakh: bool = False
 
 
 @dataclass
@@ -65,10 +68,17 @@ Node = Word | Phrase | Group
 
 def parse_query(text: str) -> Group:
     """Parse what a person typed (filters in it are skipped); never raises on odd input."""
-    return parse_tokens(tokenize(text))
+    return parse_tokens(tokenize(text), kazakh=is_kazakh(text))
 
 
-def parse_tokens(tokens: list[Token]) -> Group:
+def is_kazakh(text: str) -> bool:
+    """Whether a query is written in Kazakh (its words are then analysed as Kazakh)."""
+    return detect_language(text) == "kk"
+
+
+def parse_tokens(tokens: list[Token], *, kazakh: bool = False) -> Group:
+    """The parsed query; `kazakh`: the query is in Kazakh (a word with Kazakh letters is
+    analysed as Kazakh in any query)."""
     pos = 0
 
     def parse_group(depth: int) -> Group:
@@ -94,9 +104,9 @@ def parse_tokens(tokens: list[Token]) -> Group:
             elif token.kind == "filter":
                 continue
             elif token.kind == "phrase":
-                node = _phrase(token.text, title_only=token.field == "title")
+                node = _phrase(token.text, title_only=token.field == "title", kazakh=kazakh)
             else:
-                node = _word(token)
+                node = _word(token, kazakh)
             if node is None or (isinstance(node, Group) and not node.units):
                 continue
             if negated:
@@ -111,25 +121,29 @@ def parse_tokens(tokens: list[Token]) -> Group:
     return parse_group(0)
 
 
-def _word(token: Token) -> Node | None:
+def _word(token: Token, kazakh: bool) -> Node | None:
     found = words(token.text.replace("*", " "))
     if not found:
         return None
     title_only = token.field == "title"
     if len(found) > 1:  # punctuation inside a piece (e.g. «Байконур»,) splits it into words
-        return Phrase([w for w, _, _ in found], title_only=title_only)
+        return Phrase([w for w, _, _ in found], title_only=title_only,
+                      kazakh=kazakh or has_kazakh_letters(token.text))
     text = found[0][0]
     prefix = token.prefix and len(text) >= MIN_PREFIX_CHARS
-    return Word(text, exact=token.exact, prefix=prefix, title_only=title_only)
+    return Word(text, exact=token.exact, prefix=prefix, title_only=title_only,
+                kazakh=kazakh or has_kazakh_letters(text))
 
 
-def _phrase(text: str, *, title_only: bool) -> Node | None:
+def _phrase(text: str, *, title_only: bool, kazakh: bool) -> Node | None:
     found = [w for w, _, _ in words(text)]
     if not found:
         return None
+    kazakh = kazakh or has_kazakh_letters(text)
     if len(found) == 1 and len(word_parts(found[0])) == 1:
-        return Word(found[0], title_only=title_only)
-    return Phrase(found, title_only=title_only)  # a quoted «ракеты-носителя» stays strict
+        return Word(found[0], title_only=title_only, kazakh=kazakh)
+    # a quoted «ракеты-носителя» stays strict
+    return Phrase(found, title_only=title_only, kazakh=kazakh)
 
 
 def effective_units(group: Group) -> list[list[Node]]:

@@ -20,7 +20,7 @@ from whoosh import query as wq
 from whoosh.query import spans
 
 from ..index import K1, Snapshot
-from ..query import Boosted
+from ..query import BestOf, Boosted
 
 __all__ = ["Scorer", "Scores", "flatten"]
 
@@ -32,6 +32,8 @@ def flatten(query: wq.Query, factor: float = 1.0) -> Iterable[tuple[wq.Query, fl
     anything else whole."""
     if isinstance(query, Boosted):
         yield from flatten(query.child, factor * query.factor)
+    elif isinstance(query, BestOf):  # scored whole: the best of its readings
+        yield query, factor
     elif isinstance(query, wq.Or):
         for sub in query.subqueries:
             yield from flatten(sub, factor * query.boost)
@@ -54,6 +56,14 @@ class Scorer:
         """Adds a clause's scores to `scores`."""
         if isinstance(query, wq.Term):
             self.add_term(scores, query.fieldname, query.text, factor * query.boost)
+        elif isinstance(query, BestOf):
+            best = self.zeros()
+            for reading in query.subqueries:
+                found = self.zeros()
+                for clause, weight in flatten(reading):
+                    self.add(found, clause, weight)
+                np.maximum(best, found, out=best)
+            scores += best * factor * query.boost
         elif (slots := _phrase_slots(query)) is not None:
             self.add_phrase(scores, slots, factor)
         else:

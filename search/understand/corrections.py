@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..analysis import STOP_WORDS, WORD_RE, lemmas, morph, normalize_word
+from ..analysis import STOP_WORDS, WORD_RE, has_kazakh_letters, lemmas, morph, normalize_word
 from ..index import Snapshot
 from ..query import MAX_QUERY_WORDS, Token, tokenize
-from .layout import script_of, switch_layout
+from .layout import layout_twins, script_of
 from .spelling import Suggestion, suggest
 from .synonyms import Synonyms
 from .tables import Understanding
@@ -109,6 +109,8 @@ def plan_corrections(
             continue
         if script_of(word) == "ru" and morph().word_is_known(word):
             continue  # a word of the language («насколько») is meant, even if no document has it
+        if has_kazakh_letters(word):
+            continue  # Kazakh: the spelling index knows Russian and Latin words only
         if word not in guessed:  # a word typed twice is looked up once
             guessed[word] = suggest(word, u.vocab, u.skeletons)
         guess = guessed[word]
@@ -170,22 +172,11 @@ def _layout_edits(tokens: list[Token], q: str, snapshot: Snapshot, u: Understand
         if not typed or all(w in STOP_WORDS for w in typed):
             continue
         content += 1
-        twin = switch_layout(core)
-        if twin is None or twin == core:
-            continue
-        switched = [normalize_word(w.group()) for w in WORD_RE.finditer(twin)]
-        if not switched or len(switched) > len(typed) or any(
-            len(w) < 2 and w not in STOP_WORDS for w in switched
+        typed_n = min(_held(w, snapshot, u) for w in typed)
+        twin, twin_n = _best_twin(core, len(typed), snapshot, u)
+        if twin is None or twin_n == 0 or typed_n > FAR_LESS_MAX or (
+            typed_n and twin_n < FAR_LESS_RATIO * typed_n
         ):
-            continue  # «хабл» is not «[f,k»: a twin that falls apart into letters is no word
-        typed_n = min(u.frequency(w, snapshot) for w in typed)
-        twin_n = min(u.frequency(w, snapshot) for w in switched)
-        if twin_n == 0 and typed_n == 0 and len(switched) == 1:
-            # «ифшлщтгк» is «baikonur», which the index may hold only as «байконур»
-            forms = u.translit(switched[0])
-            if forms:
-                twin, twin_n = forms[0], u.frequency(forms[0], snapshot)
-        if twin_n == 0 or typed_n > FAR_LESS_MAX or (typed_n and twin_n < FAR_LESS_RATIO * typed_n):
             continue
         letters = sum(c.isalpha() for c in core)
         caps = core.isupper() and letters > 1 and script_of(core) == "en"
@@ -195,6 +186,33 @@ def _layout_edits(tokens: list[Token], q: str, snapshot: Snapshot, u: Understand
     if sure or (candidates and len(candidates) == content):
         return [e for e, _ in candidates]
     return []
+
+
+def _held(word: str, snapshot: Snapshot, u: Understanding) -> int:
+    """Documents holding a word of a piece that may be a layout slip: a word with digits is
+    no code here (the Kazakh layout has letters on the digit row: «,fq0j4sh»)."""
+    return u.frequency(word, snapshot) if word.isalpha() else u.vocab.count(word)
+
+
+def _best_twin(core: str, typed_words: int, snapshot: Snapshot, u: Understanding
+               ) -> tuple[str | None, int]:
+    """The piece on another keyboard layout that the index holds most (with its frequency)."""
+    best: tuple[str | None, int] = (None, 0)
+    for twin in layout_twins(core):
+        switched = [normalize_word(w.group()) for w in WORD_RE.finditer(twin)]
+        if not switched or len(switched) > typed_words or any(
+            len(w) < 2 and w not in STOP_WORDS for w in switched
+        ):
+            continue  # «хабл» is not «[f,k»: a twin that falls apart into letters is no word
+        twin_n = min(_held(w, snapshot, u) for w in switched)
+        if twin_n == 0 and len(switched) == 1:
+            # «ифшлщтгк» is «baikonur», which the index may hold only as «байконур»
+            forms = u.translit(switched[0])
+            if forms:
+                twin, twin_n = forms[0], u.frequency(forms[0], snapshot)
+        if twin_n > best[1]:
+            best = (twin, twin_n)
+    return best
 
 
 def all_words_count(snapshot: Snapshot, text: str) -> int:

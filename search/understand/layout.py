@@ -8,6 +8,9 @@ index's vocabulary in search/understand/corrections.py.
 
 from __future__ import annotations
 
+from ..analysis import has_kazakh_letters
+from ..analysis.kazakh import EN_TO_KK, KK_TO_EN
+
 # The ЙЦУКЕН and QWERTY keys, row by row, unshifted then shifted. The punctuation keys carry
 # Russian letters (``,`` is «б», ``;`` is «ж»), so they belong to the word.
 _EN = "`qwertyuiop[]asdfghjkl;'zxcvbnm,./" + '~QWERTYUIOP{}ASDFGHJKL:"ZXCVBNM<>?'
@@ -43,4 +46,17 @@ def switch_layout(piece: str) -> str | None:
     return None
 
 
-__all__ = ["EN_TO_RU", "RU_TO_EN", "script_of", "switch_layout"]
+def layout_twins(piece: str) -> list[str]:
+    """What the piece would be on the other layouts: Russian and Kazakh for text typed on
+    QWERTY (the Kazakh layout has its own letters on the digit row: «,fq0j4sh» is
+    «байқоңыр»), QWERTY for text typed on either Cyrillic layout."""
+    twins = []
+    script = script_of(piece)
+    if script == "en":
+        twins = [piece.translate(EN_TO_RU), piece.translate(EN_TO_KK)]
+    elif script == "ru" or (script == "" and has_kazakh_letters(piece)):
+        twins = [piece.translate(KK_TO_EN if has_kazakh_letters(piece) else RU_TO_EN)]
+    return [t for t in dict.fromkeys(twins) if t != piece]
+
+
+__all__ = ["EN_TO_RU", "RU_TO_EN", "layout_twins", "script_of", "switch_layout"]

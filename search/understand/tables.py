@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..analysis import STOP_WORDS, lemmas, morph
+from ..analysis import STOP_WORDS, has_kazakh_letters, lemmas, morph, terms
 from ..caching import GenerationTables, register
 from ..index import IndexHandle, Snapshot, Vocabulary, open_generation, read_vocabulary
 from .layout import script_of
@@ -34,10 +34,12 @@ _NAME_TAGS = frozenset(("Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr"))
 
 
 class Understanding:
-    """What one index generation needs for corrections: its vocabulary and spelling index."""
+    """What one index generation needs for corrections: its vocabulary and spelling index,
+    and its Kazakh words as Russian spells them (for Latin spellings of Kazakh names)."""
 
-    def __init__(self, vocab: Vocabulary) -> None:
+    def __init__(self, vocab: Vocabulary, folded: Vocabulary | None = None) -> None:
         self.vocab = vocab
+        self.folded = folded if folded is not None else Vocabulary({})
         self.skeletons = SkeletonIndex(vocab)
 
     def frequency(self, word: str, snapshot: Snapshot) -> int:
@@ -48,10 +50,14 @@ class Understanding:
         n = self.vocab.count(word)
         if n:
             return n
-        for f in ("body", "title"):
-            for form in lemmas(word):
-                if snapshot.has_term(f, form):
-                    return max(1, snapshot.doc_frequency(f, form))
+        # by lemma; a word the Russian lemmas miss may be a Kazakh word whose stems are there
+        readings = (terms(word, True),) if has_kazakh_letters(word) else (
+            lemmas(word), terms(word, True))
+        for forms in readings:
+            for f in ("body", "title"):
+                for form in forms:
+                    if snapshot.has_term(f, form):
+                        return max(1, snapshot.doc_frequency(f, form))
         return 0
 
     def translit(self, word: str) -> list[str]:
@@ -59,15 +65,16 @@ class Understanding:
         if len(word) < MIN_TRANSLIT_CHARS or not word.isalpha():
             return []
         script = script_of(word)
-        vocab = self.vocab
-        if script == "en":
-            found = to_cyrillic(word, vocab.has_prefix, vocab.__contains__)
+        vocab, folded = self.vocab, self.folded
+        if script == "en":  # the Russian spelling of a Kazakh name counts too: «Baiterek»
+            found = to_cyrillic(word, lambda p: vocab.has_prefix(p) or folded.has_prefix(p),
+                                lambda w: w in vocab or w in folded)
         elif script == "ru" and len(word) > MIN_TRANSLIT_CHARS and _name_like(word):
             found = to_latin(word, vocab.has_prefix, vocab.__contains__)
         else:
             return []
         found = [w for w in found if w != word and w not in STOP_WORDS]
-        found.sort(key=lambda w: -vocab.count(w))
+        found.sort(key=lambda w: -(vocab.count(w) or folded.count(w)))
         return found[:MAX_TRANSLIT_FORMS]
 
 
@@ -81,7 +88,7 @@ def _name_like(word: str) -> bool:
 
 
 def build_understanding(snapshot: Snapshot) -> Understanding:
-    return Understanding(read_vocabulary(snapshot))
+    return Understanding(read_vocabulary(snapshot), read_vocabulary(snapshot, "folded"))
 
 
 def _understanding_at(gen: Path) -> Understanding:
