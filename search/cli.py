@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from .corpus import default_corpus
 from .engine import Engine, SearchRequest
 from .errors import IndexMissing, QueryError, ReindexError
 from .fetch.cli import main as fetch_main
@@ -16,13 +17,11 @@ from .index import reindex
 def _reindex_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reindex",
-        description="Index the documents of a corpus folder (.txt, .html, .md). Only new, "
-        "changed and removed files are touched unless --full is given.",
+        description="Index the documents of a corpus folder (.txt, .md, .html, .pdf, .docx). "
+        "Only new, changed and removed files are touched unless --full is given.",
     )
     parser.add_argument(
-        "--corpus",
-        type=Path,
-        default=Path(os.environ.get("ORBITA_CORPUS", "corpus")),
+        "--corpus", type=Path, default=default_corpus(),
         help="folder of documents (default: $ORBITA_CORPUS or corpus/)",
     )
     parser.add_argument(

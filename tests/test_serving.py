@@ -8,6 +8,8 @@ import socket
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -57,16 +59,31 @@ def test_clients_trickling_their_headers_do_not_keep_others_waiting(archive, tmp
                 s.close()
 
 
-def test_a_request_that_does_not_arrive_in_time_is_closed(archive, tmp_path):
-    corpus, index = archive
+@contextmanager
+def serving(index: Path, log: Path, *options: str) -> Iterator[tuple[int, subprocess.Popen]]:
+    """`python -m web` with these options on a free port, stopped at the end."""
     port = free_port()
-    log = (tmp_path / "log").open("w")
-    proc = subprocess.Popen(
-        [PY, "-m", "web", "--port", str(port), "--workers", "1", "--request-timeout", "2",
-         "--index", str(index)], cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_healthy(port)
+    with log.open("w") as out:
+        proc = subprocess.Popen([PY, "-m", "web", "--port", str(port), "--index", str(index),
+                                 *options], cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            _wait_healthy(port)
+            yield port, proc
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+
+
+def test_a_request_that_does_not_arrive_in_time_is_closed(archive, tmp_path):
+    _corpus, index = archive
+    with serving(index, tmp_path / "log", "--workers", "1", "--request-timeout", "2") as (
+        port, _proc
+    ):
         s = socket.create_connection(("127.0.0.1", port), timeout=10)
         s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
         started = time.monotonic()
@@ -78,10 +95,6 @@ def test_a_request_that_does_not_arrive_in_time_is_closed(archive, tmp_path):
                 break
         assert s.recv(1024) == b""  # closed by the server
         assert time.monotonic() - started < 6
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
 
 
 def test_clients_that_never_read_their_answer_hold_no_thread(archive, tmp_path):
@@ -106,15 +119,8 @@ def test_clients_that_never_read_their_answer_hold_no_thread(archive, tmp_path):
 
 
 def test_every_worker_serves_and_sigterm_stops_them_all(archive, tmp_path):
-    corpus, index = archive
-    port = free_port()
-    log = (tmp_path / "log").open("w")
-    proc = subprocess.Popen(
-        [PY, "-m", "web", "--port", str(port), "--workers", "2", "--index", str(index)],
-        cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_healthy(port)
+    _corpus, index = archive
+    with serving(index, tmp_path / "log", "--workers", "2") as (port, proc):
         answers: list[int] = []
 
         def client() -> None:
@@ -132,11 +138,6 @@ def test_every_worker_serves_and_sigterm_stops_them_all(archive, tmp_path):
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
         assert not any(_alive(pid) for pid in workers)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-        log.close()
     assert "Worker exiting" in (tmp_path / "log").read_text()
 
 

@@ -5,7 +5,7 @@ each format (:mod:`.plain`, :mod:`.html`), find dates (:mod:`.dates`), name agen
 from .agencies import Source, resolve_source, sources_fingerprint
 from .document import MAX_FILE_BYTES, Document, content_hash, load_document
 from .provenance import SIDECAR_SUFFIX, Provenance, read_provenance
-from .scan import SUPPORTED_SUFFIXES, CorpusScan, scan_corpus
+from .scan import SUPPORTED_SUFFIXES, CorpusScan, default_corpus, scan_corpus
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -16,6 +16,7 @@ __all__ = [
     "Provenance",
     "Source",
     "content_hash",
+    "default_corpus",
     "load_document",
     "read_provenance",
     "resolve_source",

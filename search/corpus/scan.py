@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .provenance import SIDECAR_SUFFIX
 
-__all__ = ["SUPPORTED_SUFFIXES", "CorpusScan", "os_reason", "scan_corpus"]
+__all__ = ["SUPPORTED_SUFFIXES", "CorpusScan", "default_corpus", "os_reason", "scan_corpus"]
 
 SUPPORTED_SUFFIXES = frozenset({".txt", ".html", ".htm", ".md", ".pdf", ".docx"})
 
@@ -20,6 +20,11 @@ class CorpusScan:
     files: dict[str, Path] = field(default_factory=dict)  # doc id -> path, sorted by id
     ignored: list[tuple[str, str]] = field(default_factory=list)  # (relative path, reason)
     provenance: dict[str, Path] = field(default_factory=dict)  # doc id -> its .meta.json
+
+
+def default_corpus() -> Path:
+    """The corpus folder of the command lines: ``$ORBITA_CORPUS``, else ``corpus/``."""
+    return Path(os.environ.get("ORBITA_CORPUS") or "corpus")
 
 
 def scan_corpus(root: Path) -> CorpusScan:

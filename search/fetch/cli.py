@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..corpus import default_corpus
 from .run import check, make_client, run
 from .sources import SourcesError, load_sources
 
@@ -42,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
         help="sources file (default: sources.toml in the current folder)",
     )
     parser.add_argument(
-        "--corpus", type=Path, default=Path(os.environ.get("ORBITA_CORPUS", "corpus")),
+        "--corpus", type=Path, default=default_corpus(),
         help="folder of documents (default: $ORBITA_CORPUS or corpus/)",
     )
     parser.add_argument(
