@@ -165,12 +165,12 @@ def evaluate_orbita(name: str, folder: Path, questions: list[Question], workdir:
     """Orbita over the passages (ids are their file names, as the questions judge them)."""
     import shutil
 
-    from search.analysis import terms as terms_module
+    from search.analysis import morphology
     from search.engine import Engine, QueryError, SearchRequest
     from search.index import reindex
     from search.understand import Synonyms
 
-    terms_module.KAZAKH_FAMILIES = families
+    morphology.KAZAKH_FAMILIES = families
     kazakh.clear_cache()
     try:
         corpus, index = workdir / "corpus", workdir / "index"
@@ -194,7 +194,7 @@ def evaluate_orbita(name: str, folder: Path, questions: list[Question], workdir:
         per_query = 1000 * (time.perf_counter() - t0) / max(len(questions), 1)
         engine.close()
     finally:
-        terms_module.KAZAKH_FAMILIES = kazakh.FAMILIES
+        morphology.KAZAKH_FAMILIES = kazakh.FAMILIES
         kazakh.clear_cache()
     return Result(name, rr, metrics.mean(s1), metrics.mean(r10), build, per_query)
 

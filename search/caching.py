@@ -2,9 +2,9 @@
 
 Process-wide (shared by all threads and index generations):
 
-- **lemmas** (analysis/terms.py): a normalised word → its index terms; the process;
+- **lemmas** (analysis/morphology.py): a normalised word → its index terms; the process;
   500,000 words.
-- **stems** (analysis/terms.py): a word or lemma → its Snowball stem; the process; 500,000.
+- **stems** (analysis/morphology.py): a word or lemma → its Snowball stem; the process; 500,000.
 - **kazakh stems** (analysis/kazakh.py): (a Kazakh word, its lexicon, the rule families) → its
   stems; the process; 300,000 words.
 - **recent texts' words** (analysis/tokens.py): a text → its words and offsets, so that the

@@ -1,11 +1,12 @@
 """The one analyzer, for indexing, queries and highlighting: words and their offsets
-(:mod:`.tokens`), the index terms of a word (:mod:`.terms`), the pipes Whoosh runs over a field
+(:mod:`.tokens`), the index terms of a word (:mod:`.morphology`, :mod:`.kazakh`), the pipes
+Whoosh runs over a field
 (:mod:`.analyzers`), and the language of a text (:mod:`.language`)."""
 
 from .analyzers import exact_analyzer, folded_analyzer, lemma_analyzer
 from .kazakh import has_kazakh_letters, to_russian_spelling
 from .language import LANGUAGES, detect_language
-from .terms import STOP_WORDS, is_stop_word, lemmas, morph, stem, terms
+from .morphology import STOP_WORDS, is_stop_word, lemmas, morph, stem, terms
 from .tokens import INVISIBLE, PART_RE, WORD_RE, fold, normalize_word, word_parts, words
 
 __all__ = [

@@ -22,7 +22,7 @@ from whoosh.analysis import Composable, Filter, Token, Tokenizer
 
 from .kazakh import has_kazakh_letters, to_russian_spelling
 from .language import kazakh_spans
-from .terms import STOP_WORDS, terms
+from .morphology import STOP_WORDS, terms
 from .tokens import MAX_WORD_CHARS, PART_RE, words
 
 __all__ = [
