@@ -1,7 +1,6 @@
 """The one analyzer, for indexing, queries and highlighting: words and their offsets
 (:mod:`.tokens`), the index terms of a word (:mod:`.morphology`, :mod:`.kazakh`), the pipes
-Whoosh runs over a field
-(:mod:`.analyzers`), and the language of a text (:mod:`.language`)."""
+Whoosh runs over a field (:mod:`.analyzers`), and the language of a text (:mod:`.language`)."""
 
 from .analyzers import exact_analyzer, folded_analyzer, lemma_analyzer
 from .kazakh import has_kazakh_letters, to_russian_spelling
