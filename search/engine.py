@@ -131,7 +131,7 @@ def _int_param(args: Mapping[str, Any], name: str, default: int, code: str, mess
     try:
         return int(raw)
     except ValueError:  # also digits past int()'s length limit
-        raise QueryError(code, message) from None
+        raise QueryError(code, message, reason="not_number") from None
 
 
 @dataclass
@@ -456,17 +456,21 @@ def _check(request: SearchRequest) -> _Query:
         raise QueryError(
             "query_too_long",
             f"Запрос слишком длинный ({len(q)} символов); максимум {MAX_QUERY_CHARS}.",
+            length=len(q), max=MAX_QUERY_CHARS,
         )
     if request.sort not in SORTS:
         raise QueryError("bad_sort", "Сортировка может быть только relevance или date.")
     if not 1 <= request.per_page <= MAX_PER_PAGE:
-        raise QueryError("bad_per_page", f"per_page должен быть от 1 до {MAX_PER_PAGE}.")
+        raise QueryError("bad_per_page", f"per_page должен быть от 1 до {MAX_PER_PAGE}.",
+                         reason="range", max=MAX_PER_PAGE)
     if request.page < 1:
-        raise QueryError("bad_page", "Номер страницы должен быть не меньше 1.")
+        raise QueryError("bad_page", "Номер страницы должен быть не меньше 1.",
+                         reason="too_small")
     if request.page * request.per_page > MAX_RESULTS_WINDOW:
         raise QueryError(
             "bad_page",
             f"Можно просмотреть только первые {MAX_RESULTS_WINDOW} результатов; уточните запрос.",
+            reason="window", max=MAX_RESULTS_WINDOW,
         )
     tokens: list[Token] = tokenize(q)
     filters = request.filters.combine(from_tokens(tokens))
