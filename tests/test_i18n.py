@@ -4,6 +4,7 @@ every page without a word of another interface language, errors by their code.""
 from __future__ import annotations
 
 import re
+import string
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -25,7 +26,6 @@ from web.i18n import (
     PLURAL_FORMS,
     catalogue,
     load,
-    placeholders,
     plural_index,
 )
 
@@ -54,6 +54,14 @@ def vocabulary(lang: str) -> set[str]:
 
 
 VOCABULARY = {lang: vocabulary(lang) for lang in LANGUAGES}
+
+
+def placeholders(message: object) -> set[str]:
+    """The ``{names}`` a message fills (each of its forms, each field of its tables)."""
+    texts = message if isinstance(message, list) else [message]
+    texts = [v for t in texts for v in (t.values() if isinstance(t, dict) else [t])]
+    return {name for text in texts if isinstance(text, str)
+            for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 # --- the catalogues -------------------------------------------------------------------------
@@ -273,6 +281,7 @@ def test_links_carry_a_chosen_language_and_not_a_guessed_one(rclient) -> None:
                                             "figure.timeline a, p.export a")]
     assert hrefs and all("ui=en" in h for h in hrefs)
     assert soup.select_one("form.search input[name=ui]")["value"] == "en"
+    assert "?" not in soup.select_one("input[name=q]")["data-suggest"]  # the script adds ?q=
 
     rclient.delete_cookie(COOKIE)
     guessed = rclient.get("/?q=Байконур", headers={"Accept-Language": "en"})

@@ -17,9 +17,8 @@ cookie) is in effect, so a shared link opens in the language it was seen in.
 from __future__ import annotations
 
 import re
-import string
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -112,9 +111,6 @@ class Catalogue:
         return [{k: Markup(v) if k.endswith("_html") else v for k, v in item.items()}
                 for item in self.messages[key]]
 
-    def has(self, key: str) -> bool:
-        return key in self.messages
-
     def number(self, n: int | float) -> str:
         """A whole number with its thousands set apart: "12 345" (a narrow no-break space in
         Russian and Kazakh), "12,345" in English."""
@@ -189,15 +185,6 @@ CATALOGUES = {lang: load(lang) for lang in LANGUAGES}
 
 def catalogue(lang: str) -> Catalogue:
     return CATALOGUES[lang]
-
-
-def placeholders(message: Any) -> set[str]:
-    """The ``{names}`` a message (or each of its plural forms) fills."""
-    texts: Iterable[Any] = message if isinstance(message, list) else [message]
-    if isinstance(message, list) and message and isinstance(message[0], dict):
-        texts = [v for item in message for v in item.values()]
-    return {name for text in texts if isinstance(text, str)
-            for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 # --- the language of a request -----------------------------------------------------------
