@@ -29,7 +29,8 @@ handle has moved to a newer generation and the last request reading it has ended
 - deletion masks and field-length norms per segment, sortable columns and their codes per
   field, the sketch column: one each;
 - derived values (the lemmas sharing a Snowball stem; the agencies' names; a release's
-  related releases): key → value; 100,000 entries.
+  related releases; the archive's overview for the front page): key → value; 100,000
+  entries.
 
 Per index folder (the newest generation's, built in a child process after a reindex while
 the previous generation's answers):

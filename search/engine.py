@@ -6,15 +6,16 @@ decides once whether it is a search or a listing by filters alone, understands t
 (corrections of layout, script and spelling; synonyms and transliterations), ranks, folds
 copies of one release together, and builds every hit from the stored fields in one place.
 The other questions asked of an archive are here too: one document, the releases like it,
-completions, the agencies it holds.
+completions, the agencies it holds, the archive at a glance (:meth:`Engine.overview`), and a
+search's ranked hits to take away (:meth:`Engine.export`).
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Mapping
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -40,11 +41,15 @@ from .query import (
 )
 from .ranking import (
     COPIES_LOOKAHEAD,
+    Folded,
+    Overview,
     RelatedReleases,
+    Release,
     Scorer,
     best,
     count_facets,
     fold_copies,
+    overview,
     related,
     score_units,
     source_names,
@@ -65,17 +70,22 @@ from .understand import (
 __all__ = [
     "DEFAULT_PER_PAGE",
     "MAX_DOCUMENT_CHARS",
+    "MAX_EXPORT_ROWS",
     "MAX_PER_PAGE",
     "MAX_QUERY_CHARS",
     "MAX_RESULTS_WINDOW",
     "SORTS",
     "Document",
     "Engine",
+    "Export",
+    "ExportRow",
     "Filters",
     "Hit",
     "IndexMissing",
+    "Overview",
     "QueryError",
     "RelatedReleases",
+    "Release",
     "SearchRequest",
     "SearchResult",
 ]
@@ -88,6 +98,8 @@ MAX_PER_PAGE = 100
 MAX_RESULTS_WINDOW = 1000  # page * per_page: deeper pages are refused, refine the query instead
 DEFAULT_PER_PAGE = 10
 SORTS = ("relevance", "date")
+# A search taken away (Engine.export) holds at most this many hits: beyond, refine the query.
+MAX_EXPORT_ROWS = 10_000
 
 
 @dataclass(frozen=True)
@@ -132,7 +144,7 @@ def _int_param(args: Mapping[str, Any], name: str, default: int, code: str, mess
     try:
         return int(raw)
     except ValueError:  # also digits past int()'s length limit
-        raise QueryError(code, message) from None
+        raise QueryError(code, message, reason="not_number") from None
 
 
 @dataclass
@@ -201,6 +213,68 @@ class Document:
     truncated: bool  # only its first MAX_DOCUMENT_CHARS are in `paragraphs_html`
 
 
+@dataclass
+class ExportRow:
+    """One hit of a search taken away: what a spreadsheet or a script needs, plain text."""
+
+    id: str
+    title: str
+    date: str | None
+    source: str | None  # the agency's key
+    source_label: str | None  # the agency's name as shown
+    lang: str
+    score: float
+    snippet: str  # the page's snippet as plain text, on one line
+    source_url: str | None
+    copies: list[str]  # ids of the copies folded into this hit
+
+
+class Export:
+    """A search's hits in rank order, copies folded as on the page, read one by one as they
+    are iterated; the index generation stays open until they are all read or :meth:`close`
+    is called (iterate it once, or close it)."""
+
+    def __init__(self, query: str, filters: Filters, total: int, groups: list[Folded],
+                 truncated: bool, correction: Correction | None, snap: Snapshot,
+                 highlighter: Highlighter, stack: ExitStack) -> None:
+        self.query = query  # the words as typed
+        self.filters = filters  # every filter in effect
+        self.total = total  # every matching document, copies included
+        self.rows = len(groups)  # hits this export yields
+        self.truncated = truncated  # some matching documents are in no row
+        self.correction = correction
+        self._groups = groups
+        self._snap = snap
+        self._highlighter = highlighter
+        self._stack = stack
+
+    def __iter__(self) -> Iterator[ExportRow]:
+        try:
+            for group in self._groups:
+                yield self._row(group)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def _row(self, group: Folded) -> ExportRow:
+        stored = self._snap.stored(group.docnum)
+        source = stored.get("source") or None
+        return ExportRow(
+            id=stored["id"],
+            title=stored["title"],
+            date=stored.get("date") or None,
+            source=source,
+            source_label=stored.get("source_name") or source,
+            lang=stored.get("lang", ""),
+            score=round(float(group.score), 4),
+            snippet=self._highlighter.plain_snippet(stored.get("body") or ""),
+            source_url=stored.get("source_url") or None,
+            copies=[self._snap.stored(d)["id"] for d in group.copies],
+        )
+
+
 @dataclass(frozen=True)
 class _Query:
     """A checked request's text: its tokens, its words and every filter in effect."""
@@ -213,6 +287,21 @@ class _Query:
     def browse(self) -> bool:
         """Filters alone: their documents, newest first."""
         return bool(self.filters) and not self.words.strip()
+
+
+@dataclass
+class _Found:
+    """What a query matched: every document, the best of them in order, what to mark, and
+    the correction it was searched with or that is offered."""
+
+    docnums: np.ndarray
+    ranked: list[tuple[int, float]]  # (docnum, score), best first, as deep as was asked
+    highlighter: Highlighter
+    correction: Correction | None = None
+
+    @property
+    def total(self) -> int:
+        return len(self.docnums)
 
 
 class Engine:
@@ -247,65 +336,69 @@ class Engine:
         """
         started = time.perf_counter()
         query = _check(request)
+        # copies of this page's hits may rank just below it
+        depth = request.page * request.per_page + COPIES_LOOKAHEAD
         with nullcontext(snapshot) if snapshot is not None else self.snapshot() as snap:
-            if query.browse:
-                result = self._run(snap, query, request, None)
-            elif not request.correct:
-                result = self._run(snap, query, request, None, translit=False)
-            else:
-                result = self._understood(snap, query, request)
+            found = self._find(snap, query, request, depth)
+            result = self._result(snap, query, request, found)
         result.took_ms = round((time.perf_counter() - started) * 1000, 1)
         return result
 
-    def _understood(self, snap: Snapshot, query: _Query, request: SearchRequest
-                    ) -> SearchResult:
+    def _find(self, snap: Snapshot, query: _Query, request: SearchRequest, depth: int
+              ) -> _Found:
+        """The request's matches and its best `depth`, understood as the request asks."""
+        if query.browse:
+            return self._run(snap, query, request.sort, None, depth)
+        if not request.correct:
+            return self._run(snap, query, request.sort, None, depth, translit=False)
+        return self._understood(snap, query, request.sort, depth)
+
+    def _understood(self, snap: Snapshot, query: _Query, sort: str, depth: int) -> _Found:
         """The search with the query corrected when it was typed in the wrong layout or
-        script, or finds nothing for a typo; `query` in the result stays what was typed."""
+        script, or finds nothing for a typo."""
         u = understanding_for(snap)
         typed = query.words
         plan = plan_corrections(typed, snap, u, self.synonyms)
 
-        def run(text: str) -> SearchResult:
+        def run(text: str) -> _Found:
             return self._run(snap, replace(query, words=text, parsed=parse_query(text)),
-                             request, u)
+                             sort, u, depth)
 
-        def answer(result: SearchResult, corrected: str, kind: str) -> SearchResult:
-            result.query = typed
-            result.correction = Correction(typed, corrected, kind, True)
-            return result
+        def answer(found: _Found, corrected: str, kind: str) -> _Found:
+            found.correction = Correction(typed, corrected, kind, True)
+            return found
 
         if plan.sure:
             edits = plan.sure + plan.guesses
             corrected = plan.text(edits)
-            result = run(corrected)
-            if result.total:
-                return answer(result, corrected, plan.kind(edits))
-        result = self._run(snap, query, request, u)
+            found = run(corrected)
+            if found.total:
+                return answer(found, corrected, plan.kind(edits))
+        found = self._run(snap, query, sort, u, depth)
         if not plan.guesses:
-            return result
+            return found
         corrected = plan.text(plan.guesses)
-        if result.total == 0:
+        if found.total == 0:
             fixed = run(corrected)
-            return answer(fixed, corrected, "spelling") if fixed.total else result
+            return answer(fixed, corrected, "spelling") if fixed.total else found
         # The query as typed found documents without the misspelled word: offer the correction
         # when some documents hold all the corrected words.
         if all_words_count(snap, corrected):
-            result.correction = Correction(typed, corrected, "spelling", False)
-        return result
+            found.correction = Correction(typed, corrected, "spelling", False)
+        return found
 
-    def _run(self, snap: Snapshot, query: _Query, request: SearchRequest,
-             u: Understanding | None, *, translit: bool = True) -> SearchResult:
+    def _run(self, snap: Snapshot, query: _Query, sort: str, u: Understanding | None,
+             depth: int, *, translit: bool = True) -> _Found:
         """Rank the documents for the query's words (expanded by synonyms, and by
-        transliterations when `u` is given) or list them by their filters alone."""
+        transliterations when `u` is given) or list them by their filters alone; the best
+        `depth` of them in order."""
         scorer = Scorer(snap)
         flt = query.filters.query()
-        end = request.page * request.per_page
-        pool = end + COPIES_LOOKAHEAD  # copies of this page's hits may rank just below it
         highlighter = Highlighter()
         if query.browse:
             matched = scorer.mask(flt)
             docnums = np.flatnonzero(matched)
-            ranked = _by_date(snap, docnums, scorer.zeros(), pool)
+            ranked = _by_date(snap, docnums, scorer.zeros(), depth)
         else:
             parsed = expand(query.parsed, query.words, snap, u, self.synonyms,
                             translit=translit and u is not None)
@@ -318,24 +411,25 @@ class Engine:
                         "В запросе только исключения (-слово): добавьте слово, которое нужно "
                         "найти.",
                     )
-                return self._result(snap, query, request, np.zeros(0, dtype=np.int64), [],
-                                    highlighter)
+                return _Found(np.zeros(0, dtype=np.int64), [], highlighter)
             scores, matched, unit_scores = score_units(scorer, compiled)
             if flt is not None:
                 matched &= scorer.mask(flt)
             docnums = np.flatnonzero(matched)
-            if request.sort == "date":
-                ranked = _by_date(snap, docnums, scores, pool)
+            if sort == "date":
+                ranked = _by_date(snap, docnums, scores, depth)
             else:
-                ranked = best(snap, scores, docnums, unit_scores, compiled, pool)
-        return self._result(snap, query, request, docnums, ranked, highlighter)
+                ranked = best(snap, scores, docnums, unit_scores, compiled, depth)
+        return _Found(docnums, ranked, highlighter)
 
-    def _result(self, snap: Snapshot, query: _Query, request: SearchRequest,
-                docnums: np.ndarray, ranked: list[tuple[int, float]],
-                highlighter: Highlighter) -> SearchResult:
+    def _result(self, snap: Snapshot, query: _Query, request: SearchRequest, found: _Found
+                ) -> SearchResult:
+        """The page the request asks for; `query` is the request's own (its words as typed,
+        whatever was searched)."""
         end = request.page * request.per_page
+        highlighter = found.highlighter
         hits = []
-        for group in fold_copies(snap, ranked, end)[end - request.per_page:]:
+        for group in fold_copies(snap, found.ranked, end)[end - request.per_page:]:
             stored = snap.stored(group.docnum)
             source = stored.get("source") or None
             hits.append(Hit(
@@ -353,9 +447,33 @@ class Engine:
                 source_url=stored.get("source_url") or None,
             ))
         facets = {name: [asdict(f) for f in values]
-                  for name, values in count_facets(snap, docnums).items()}
-        return SearchResult(query.words, len(docnums), request.page, request.per_page, 0.0,
-                            hits, query.filters, facets)
+                  for name, values in count_facets(snap, found.docnums).items()}
+        return SearchResult(query.words, found.total, request.page, request.per_page, 0.0,
+                            hits, query.filters, facets, found.correction)
+
+    def export(self, request: SearchRequest, limit: int = MAX_EXPORT_ROWS) -> Export:
+        """The search's hits in rank order (the request's page and page size ignored), at most
+        `limit` of them, copies folded as on the page, for taking away. Ranking happens
+        here; each hit's stored fields and plain-text snippet are read as it is iterated.
+
+        :raises ValueError: `limit` is not between 1 and MAX_EXPORT_ROWS.
+        :raises QueryError: as :meth:`search` does.
+        :raises IndexMissing: no index.
+        """
+        if not 1 <= limit <= MAX_EXPORT_ROWS:
+            raise ValueError(f"limit must be between 1 and {MAX_EXPORT_ROWS}, not {limit}")
+        query = _check(replace(request, page=1, per_page=1))
+        stack = ExitStack()
+        try:
+            snap = stack.enter_context(self.snapshot())
+            found = self._find(snap, query, request, limit + COPIES_LOOKAHEAD)
+            groups = fold_copies(snap, found.ranked, limit)
+        except BaseException:
+            stack.close()
+            raise
+        shown = sum(1 + len(g.copies) for g in groups)
+        return Export(query.words, query.filters, found.total, groups, shown < found.total,
+                      found.correction, snap, found.highlighter, stack)
 
     # --- one document ----------------------------------------------------------------------
 
@@ -414,6 +532,17 @@ class Engine:
         except IndexMissing:
             pass
 
+    def overview(self) -> Overview:
+        """The archive at a glance: releases per agency, year, month and language, the range
+        of their dates and the newest of them; counted from the index's columns once per
+        generation and shared (do not change it). When it was written:
+        :meth:`generation_time`.
+
+        :raises IndexMissing: no index.
+        """
+        with self.snapshot() as snap:
+            return overview(snap)
+
     def doc_count(self) -> int:
         with self.snapshot() as snap:
             return snap.doc_count()
@@ -457,17 +586,21 @@ def _check(request: SearchRequest) -> _Query:
         raise QueryError(
             "query_too_long",
             f"Запрос слишком длинный ({len(q)} символов); максимум {MAX_QUERY_CHARS}.",
+            length=len(q), max=MAX_QUERY_CHARS,
         )
     if request.sort not in SORTS:
         raise QueryError("bad_sort", "Сортировка может быть только relevance или date.")
     if not 1 <= request.per_page <= MAX_PER_PAGE:
-        raise QueryError("bad_per_page", f"per_page должен быть от 1 до {MAX_PER_PAGE}.")
+        raise QueryError("bad_per_page", f"per_page должен быть от 1 до {MAX_PER_PAGE}.",
+                         reason="range", max=MAX_PER_PAGE)
     if request.page < 1:
-        raise QueryError("bad_page", "Номер страницы должен быть не меньше 1.")
+        raise QueryError("bad_page", "Номер страницы должен быть не меньше 1.",
+                         reason="too_small")
     if request.page * request.per_page > MAX_RESULTS_WINDOW:
         raise QueryError(
             "bad_page",
             f"Можно просмотреть только первые {MAX_RESULTS_WINDOW} результатов; уточните запрос.",
+            reason="window", max=MAX_RESULTS_WINDOW,
         )
     tokens: list[Token] = tokenize(q)
     filters = request.filters.combine(from_tokens(tokens))

@@ -11,12 +11,19 @@ __all__ = ["DocumentError", "IndexMissing", "QueryError", "ReindexError", "Synon
 
 class QueryError(ValueError):
     """A query that cannot be run; ``message`` says why in plain Russian, ``code`` names it
-    for programs (``empty_query``, ``bad_date``, …)."""
+    for programs (``empty_query``, ``bad_date``, …).
 
-    def __init__(self, code: str, message: str) -> None:
+    ``params`` carry what the message says in values, so that an interface can say it in
+    another language: ``reason`` tells apart the cases one code covers (``bad_page``:
+    ``not_number``, ``too_small``, ``window``), the others fill the sentence (``value``,
+    ``max``, ``length``, ``name``, ``start``, ``end``).
+    """
+
+    def __init__(self, code: str, message: str, **params: str | int) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.params: dict[str, str | int] = params
 
 
 class DocumentError(Exception):

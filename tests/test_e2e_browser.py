@@ -1,7 +1,8 @@
 """End to end: the real server (`python -m web`, waitress) on the session index, driven over
 HTTP and by headless Chromium.
 
-Set ORBITA_SCREENSHOTS=/some/folder to keep desktop and phone screenshots of the results page.
+Set ORBITA_SCREENSHOTS=/some/folder to keep desktop (1280 px) and phone (375 px) screenshots of
+the results page, and of the front page and a results page in Kazakh.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -26,6 +28,7 @@ from conftest import REPO_ROOT, SEED_ID, SEED_TITLE
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
@@ -42,6 +45,7 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
     "--window-size=1280,900",
+    "--accept-lang=ru",  # the interface follows the browser's languages: Russian here
 ]
 QUERY = "космодроме байконур"
 
@@ -172,6 +176,7 @@ def browser(tmp_path_factory) -> Iterator[webdriver.Chrome]:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.add_experimental_option("prefs", {"intl.accept_languages": "ru"})
     driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
     driver.set_page_load_timeout(30)
     try:
@@ -215,10 +220,12 @@ def test_browser_search_finds_the_seed_with_marked_words(server, browser):
     assert not _console_problems(browser)
 
 
-def test_browser_pages_fit_a_phone_screen(server, browser):
+@pytest.mark.parametrize("width", [375, 390])
+def test_browser_pages_fit_a_phone_screen(server, browser, width):
     try:
-        browser.set_window_size(390, 844)
-        for path in ("/?q=Байконур", f"/doc/{SEED_ID}?q=Байконур", "/"):
+        browser.set_window_size(width, 844)
+        for path in ("/?q=Байконур", f"/doc/{SEED_ID}?q=Байконур", "/", "/?ui=kk",
+                     "/?q=Байконур&ui=kk", "/?q=Байконур&ui=en&sort=date"):
             browser.get(server + path)
             overflow = browser.execute_script(
                 "return document.documentElement.scrollWidth - window.innerWidth"
@@ -226,6 +233,69 @@ def test_browser_pages_fit_a_phone_screen(server, browser):
             assert overflow <= 0, path
     finally:
         browser.set_window_size(1280, 900)
+        browser.delete_all_cookies()  # ?ui= is remembered
+
+
+def test_browser_timeline_bars_narrow_the_search_to_their_month(server, browser):
+    browser.get(server + "/?q=" + quote("Байконур"))
+    total = _found_count(browser)
+    bars = browser.find_elements(By.CSS_SELECTOR, "figure.timeline svg a.bar")
+    assert len(bars) >= 2
+    counts = {b.get_attribute("data-period"): int(b.get_attribute("data-count")) for b in bars}
+    undated = browser.find_element(By.CSS_SELECTOR,
+                                   "figure.timeline tbody tr:last-child td:last-child")
+    assert sum(counts.values()) + int(undated.get_attribute("textContent")) == total
+    fill = bars[0].find_element(By.CSS_SELECTOR, "rect.fill")
+    assert fill.value_of_css_property("fill") != "rgb(0, 0, 0)"  # coloured by the stylesheet
+    period = bars[0].get_attribute("data-period")
+    ActionChains(browser).move_to_element(fill).click().perform()
+    WebDriverWait(browser, 15).until(ec.url_contains("from="))
+    assert f"from={period}" in browser.current_url and f"to={period}" in browser.current_url
+    assert browser.find_element(By.NAME, "q").get_attribute("value") == "Байконур"
+    assert _found_count(browser) == counts[period]
+    assert not _console_problems(browser)
+
+
+def test_browser_language_switch_keeps_the_search_and_is_remembered(server, browser):
+    browser.get(server + "/")  # cookies belong to the site: open it to clear them
+    browser.delete_all_cookies()
+    try:
+        browser.get(server + "/?q=" + quote("Байконур") + "&sort=date")
+        assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ru"
+        browser.find_element(By.CSS_SELECTOR, "nav.ui-switch a[lang=kk]").click()
+        WebDriverWait(browser, 15).until(
+            lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "kk")
+        assert browser.find_element(By.CSS_SELECTOR, ".found").text.startswith("Табылды: ")
+        assert browser.find_element(By.NAME, "q").get_attribute("value") == "Байконур"
+        assert "sort=date" in browser.current_url
+        assert browser.find_element(By.CSS_SELECTOR, "form.search button").text == "Іздеу"
+        _screenshots(browser, "results-kk")
+
+        browser.find_element(By.CSS_SELECTOR, "nav.ui-switch a[lang=en]").click()
+        WebDriverWait(browser, 15).until(
+            lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
+        assert browser.find_element(By.CSS_SELECTOR, ".found").text.startswith("Found: ")
+        # a new search from the box stays in English, and so does a later visit
+        box = browser.find_element(By.NAME, "q")
+        box.clear()
+        box.send_keys("Байтерек", Keys.ENTER)
+        WebDriverWait(browser, 15).until(ec.url_contains("%D0%91%D0%B0%D0%B9%D1%82"))
+        assert browser.find_element(By.CSS_SELECTOR, ".found").text.startswith("Found: ")
+        browser.get(server + "/")
+        assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+        browser.find_element(By.CSS_SELECTOR, "nav.ui-switch a[lang=kk]").click()
+        WebDriverWait(browser, 15).until(
+            lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "kk")
+        assert browser.find_element(By.CSS_SELECTOR, "section.overview h2").text == "Мұрағат"
+        _screenshots(browser, "front-kk")
+    finally:
+        browser.delete_all_cookies()
+    assert not _console_problems(browser)
+
+
+def _found_count(driver: webdriver.Chrome) -> int:
+    text = driver.find_element(By.CSS_SELECTOR, ".found").text
+    return int(re.search(r"([\d\u202f,]+)", text)[1].replace("\u202f", "").replace(",", ""))
 
 
 def _screenshots(driver: webdriver.Chrome, name: str) -> None:
@@ -235,7 +305,7 @@ def _screenshots(driver: webdriver.Chrome, name: str) -> None:
     Path(folder).mkdir(parents=True, exist_ok=True)
     size = driver.get_window_size()
     try:
-        for label, (width, height) in {"desktop": (1280, 900), "phone": (390, 844)}.items():
+        for label, (width, height) in {"desktop": (1280, 900), "phone": (375, 812)}.items():
             driver.set_window_size(width, height)
             driver.save_screenshot(str(Path(folder) / f"{name}-{label}.png"))
     finally:

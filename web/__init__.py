@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Flask, Response
 
-from . import access, api, feed, pages
+from . import access, api, export, feed, i18n, pages
 from .errors import register_errors
 
 __all__ = ["create_app"]
@@ -33,7 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     :param config: overrides; ``INDEX_DIR`` and ``CORPUS_DIR`` default to the ``ORBITA_INDEX``
         and ``ORBITA_CORPUS`` environment variables, else ``index/`` and ``corpus/`` in the
-        current directory.
+        current directory; ``EXPORT_MAX_ROWS`` caps the exports (10,000, the most).
     """
     app = Flask(__name__)
     app.config.from_mapping(
@@ -54,11 +54,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.merge_slashes = False  # "/doc//etc/passwd" is a 404, not a redirect
 
     access.init_app(app)
+    i18n.init_app(app)
     register_errors(app)
     app.after_request(_security_headers)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(feed.bp)
+    app.register_blueprint(export.bp)
+    app.jinja_env.globals["export_rows"] = export.export_limit
     return app
 
 

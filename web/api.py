@@ -9,8 +9,8 @@ from flask import Blueprint, current_app, jsonify, request
 from search.engine import IndexMissing
 
 from .access import get_engine
-from .errors import NO_INDEX_MESSAGE
-from .results import doc_data, related_data, search_results
+from .i18n import current
+from .results import doc_data, overview_data, related_data, search_results
 
 __all__ = ["MAX_SUGGEST_CHARS", "bp"]
 
@@ -22,6 +22,12 @@ MAX_SUGGEST_CHARS = 100  # what a keystroke sends beyond this is not looked at
 @bp.get("/api/search")
 def search_json() -> Any:
     return jsonify(search_results(request.args))
+
+
+@bp.get("/api/overview")
+def overview_json() -> Any:
+    """The archive at a glance, as the front page shows it (web/results.py overview_data)."""
+    return jsonify(overview_data())
 
 
 @bp.get("/api/suggest")
@@ -51,5 +57,6 @@ def healthz() -> Any:
     try:
         documents = get_engine().doc_count()
     except IndexMissing:
-        return jsonify({"status": "no_index", "documents": 0, "message": NO_INDEX_MESSAGE}), 503
+        return jsonify({"status": "no_index", "documents": 0,
+                        "message": current().text("errors.no_index")}), 503
     return jsonify({"status": "ok", "documents": documents})

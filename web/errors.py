@@ -1,5 +1,11 @@
-"""Errors on the web: one shape for every error, JSON under /api/ and an HTML page elsewhere,
-with the engine's code and message (``{"error": {"code", "message"}}``)."""
+"""Errors on the web: one shape for every error, JSON under /api/ and for the exports, an HTML
+page elsewhere, with a code for programs and a message in the interface language
+(``{"error": {"code", "message"}}``).
+
+The engine's :class:`QueryError` says its message in Russian; the web says it again in the
+reader's language from the catalogue, by the error's code (and its ``reason`` when one code
+covers several cases), filled with the values the error carries.
+"""
 
 from __future__ import annotations
 
@@ -12,59 +18,69 @@ from werkzeug.exceptions import HTTPException
 
 from search.engine import IndexMissing, QueryError
 
-__all__ = [
-    "DOC_NOT_FOUND_MESSAGE",
-    "NO_INDEX_MESSAGE",
-    "RequestError",
-    "error_response",
-    "register_errors",
-]
+from .i18n import DEFAULT_LANGUAGE, Catalogue, current
 
-NO_INDEX_MESSAGE = "Индекс ещё не построен — запустите reindex."
-DOC_NOT_FOUND_MESSAGE = "Такого документа в индексе нет."
-HTTP_MESSAGES = {
-    400: ("bad_request", "Неверный запрос."),
-    404: ("not_found", "Такой страницы нет."),
-    405: ("method_not_allowed", "Этот адрес не принимает такой метод запроса."),
-    413: ("too_large", "Запрос слишком большой."),
-    414: ("uri_too_long", "Адрес запроса слишком длинный."),
-    500: ("internal_error", "Внутренняя ошибка сервера. Попробуйте ещё раз позже."),
-    503: ("unavailable", "Сервис временно недоступен."),
+__all__ = ["RequestError", "error_response", "query_error_message", "register_errors"]
+
+HTTP_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    414: "uri_too_long",
+    500: "internal_error",
+    503: "unavailable",
 }
-ERROR_TITLES = {
-    404: "Не найдено",
-    405: "Метод не поддерживается",
-    500: "Ошибка сервера",
-    503: "Поиск недоступен",
-}
+TITLED = (404, 405, 500, 503)  # statuses with a title of their own; others: "errors.title"
+JSON_PATHS = frozenset({"/api", "/healthz", "/export.csv", "/export.jsonl"})
 
 
 class RequestError(Exception):
-    """A request the app answers with an error: the same code and message in HTML and JSON."""
+    """A request the app answers with an error: the same code, and the catalogue's message
+    under `key` (``errors.*``), in HTML and JSON."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
+    def __init__(self, status: int, code: str, key: str) -> None:
+        super().__init__(key)
+        self.status, self.code, self.key = status, code, key
+
+
+def query_error_message(error: QueryError, cat: Catalogue) -> str:
+    """The engine's refusal in the catalogue's language (the engine's own Russian sentence
+    for a code the catalogue does not know yet, or a general sentence in other languages)."""
+    params: dict[str, Any] = dict(error.params)
+    reason = params.pop("reason", None)
+    if isinstance(params.get("length"), int):
+        params["chars"] = cat.plural("plural.chars", int(params["length"]))
+    keys = [f"query_error.{error.code}.{reason}", f"query_error.{error.code}"]
+    if reason:
+        keys.append(f"query_error.{reason}")
+    for key in keys:
+        if isinstance(cat.messages.get(key), str):
+            return cat.text(key, **params)
+    if cat.lang == DEFAULT_LANGUAGE:
+        return error.message
+    return cat.text("query_error.unknown")
 
 
 def _wants_json() -> bool:
-    path = request.path
-    return path == "/api" or path.startswith("/api/") or path == "/healthz"
+    return request.path in JSON_PATHS or request.path.startswith("/api/")
 
 
 def error_response(
     status: int, code: str, message: str, headers: Mapping[str, str] | None = None
 ) -> Any:
-    """One error, shaped for where it happened: JSON under /api/, an HTML page elsewhere."""
+    """One error, shaped for where it happened: JSON under /api/ and for the exports, an
+    HTML page elsewhere."""
     body: Any
     if _wants_json():
         body = jsonify({"error": {"code": code, "message": message}})
     elif request_ctx.url_adapter is None:  # a host the app does not answer: no page to link
         body = Response(f"{message}\n", mimetype="text/plain")
     else:
-        title = ERROR_TITLES.get(status, "Ошибка")
+        cat = current()
+        title = cat.text(f"errors.title_{status}" if status in TITLED else "errors.title")
         if code == "no_index":
-            title = "Индекс ещё не построен"
+            title = cat.text("errors.title_no_index")
         body = render_template("error.html", status=status, title=title, message=message)
     return body, status, dict(headers or {})
 
@@ -72,26 +88,26 @@ def error_response(
 def register_errors(app: Flask) -> None:
     @app.errorhandler(RequestError)
     def request_error(e: RequestError) -> Any:
-        return error_response(e.status, e.code, e.message)
+        return error_response(e.status, e.code, current().text(e.key))
 
     @app.errorhandler(QueryError)
     def query_error(e: QueryError) -> Any:
-        return error_response(400, e.code, e.message)
+        return error_response(400, e.code, query_error_message(e, current()))
 
     @app.errorhandler(IndexMissing)
     def no_index(_e: Exception) -> Any:
-        return error_response(503, "no_index", NO_INDEX_MESSAGE, {"Retry-After": "60"})
+        return error_response(503, "no_index", current().text("errors.no_index"),
+                              {"Retry-After": "60"})
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException) -> Any:
         status = e.code or 500
-        code, message = HTTP_MESSAGES.get(
-            status, (e.name.lower().replace(" ", "_"), "Запрос не может быть выполнен.")
-        )
+        code = HTTP_CODES.get(status)
+        message = current().text(f"errors.{code}" if code else "errors.other")
         allow = {k: v for k, v in e.get_headers() if k == "Allow"}  # a 405 says what is allowed
-        return error_response(status, code, message, allow)
+        return error_response(status, code or e.name.lower().replace(" ", "_"), message, allow)
 
     @app.errorhandler(Exception)
     def unexpected(e: Exception) -> Any:
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
-        return error_response(500, *HTTP_MESSAGES[500])
+        return error_response(500, "internal_error", current().text("errors.internal_error"))

@@ -17,13 +17,15 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, current_app, request, url_for
 from werkzeug.datastructures import MultiDict
 from werkzeug.http import is_resource_modified
 
 from .access import get_engine
+from .i18n import current
+from .links import absolute
 from .results import search_results
 
 __all__ = ["FEED_SIZE", "bp", "build_feed", "feed_url"]
@@ -34,7 +36,6 @@ FEED_SIZE = 20
 FEED_FORMAT = "1"  # part of every ETag: change it when the feed's content changes shape
 TAG_DATE = "2024"  # the date part of the tag: URIs; never change it (ids would change)
 DEFAULT_TAG_AUTHORITY = "orbita"  # config FEED_TAG_AUTHORITY: your domain, set once
-LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 ATOM = "http://www.w3.org/2005/Atom"
 ET.register_namespace("", ATOM)
 
@@ -76,7 +77,7 @@ def _generation_time() -> datetime:
 def atom() -> Any:
     gen = get_engine().generation() or ""
     etag = hashlib.blake2b(
-        f"{FEED_FORMAT}\n{gen}\n{request.url}".encode(), digest_size=12
+        f"{FEED_FORMAT}\n{gen}\n{current().lang}\n{request.url}".encode(), digest_size=12
     ).hexdigest()
     last_modified = _generation_time()
     headers = {"Cache-Control": "no-cache"}  # revalidate every time: a 304 costs nothing
@@ -104,14 +105,15 @@ def build_feed(data: dict[str, Any], generated: datetime) -> bytes:
     filters = {k: v for k, v in data["filters"].items() if v}
     labels = {f["value"]: f["label"] for f in data["facets"]["source"] if f["value"]}
 
-    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "ru"})
+    cat = current()
+    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": cat.lang})
     canonical = urlencode(
         [("q", q)] + [(k, x) for k, v in sorted(filters.items())
                       for x in (v if isinstance(v, list) else [v])]
     )
     _add(feed, "id", _tag(f"search?{canonical}"))
     _add(feed, "title", _feed_title(q, filters, labels))
-    _add(feed, "subtitle", "Новые пресс-релизы космических агентств в поиске «Орбиты»")
+    _add(feed, "subtitle", cat.text("feed.subtitle"))
     entries = []
     newest = generated.strftime("%Y-%m-%dT%H:%M:%SZ")
     for hit in data["hits"]:
@@ -121,13 +123,13 @@ def build_feed(data: dict[str, Any], generated: datetime) -> bytes:
         newest = max(updated for _hit, updated in entries)
     _add(feed, "updated", newest)
     author = _add(feed, "author")
-    _add(author, "name", "Орбита")
-    _add(feed, "generator", "Орбита")
+    _add(author, "name", cat.text("site.name"))
+    _add(feed, "generator", cat.text("site.name"))
     _add(feed, "link", rel="self", type="application/atom+xml",
-         href=_absolute(request.full_path.rstrip("?")))
+         href=absolute(request.full_path.rstrip("?")))
     page_args = {"q": q, **filters} if q else dict(filters)
     _add(feed, "link", rel="alternate", type="text/html",
-         href=_absolute(url_for("pages.index", **page_args, sort="date")))
+         href=absolute(url_for("pages.index", **page_args, sort="date")))
 
     for hit, updated in entries:
         entry = _add(feed, "entry")
@@ -137,7 +139,7 @@ def build_feed(data: dict[str, Any], generated: datetime) -> bytes:
         if hit["date"]:
             _add(entry, "published", _rfc3339(hit["date"]))
         _add(entry, "link", rel="alternate", type="text/html",
-             href=_absolute(url_for("pages.document", doc_id=hit["id"])))
+             href=absolute(url_for("pages.document", doc_id=hit["id"])))
         if hit.get("source_url"):  # the release on its agency's site
             _add(entry, "link", rel="via", href=_text(hit["source_url"]))
         if hit.get("source"):
@@ -157,27 +159,14 @@ def _add(parent: ET.Element, name: str, text: str | None = None, **attrs: str) -
     return element
 
 
-def _absolute(path: str) -> str:
-    """A link for feed readers, which keep it: absolute from the configured PUBLIC_URL, else
-    from the request's host when the app is configured to answer it (a loopback name, or one
-    of TRUSTED_HOSTS, which Flask then enforces on every request); otherwise relative, never
-    from a Host header anyone may send."""
-    base = current_app.config.get("PUBLIC_URL")
-    if not base:
-        host = urlsplit(request.host_url).hostname or ""
-        trusted = current_app.config.get("TRUSTED_HOSTS") or ()
-        if host in LOCAL_HOSTS or host in trusted:
-            base = request.host_url
-    return str(base).rstrip("/") + path if base else path
-
-
 def _feed_title(q: str, filters: dict[str, Any], labels: dict[str, str]) -> str:
-    parts = [f"«{_text(q)}»"] if q else []
+    cat = current()
+    parts = [cat.text("feed.query", query=_text(q))] if q else []
     if filters.get("source"):
         parts.append(", ".join(labels.get(s, s) for s in filters["source"]))
     if filters.get("from") or filters.get("to"):
         start, end = filters.get("from"), filters.get("to")
         parts.append(str(start) if start == end else f"{start or '…'} — {end or '…'}")
     if filters.get("lang"):
-        parts.append(", ".join(filters["lang"]))
-    return "Орбита: " + (" · ".join(parts) or "новые релизы")
+        parts.append(", ".join(cat.language(code) for code in filters["lang"]))
+    return cat.text("feed.title", parts=" · ".join(parts) or cat.text("feed.new_releases"))

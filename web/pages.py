@@ -1,12 +1,13 @@
-"""The HTML pages: the search page and the document page."""
+"""The HTML pages: the search page (the archive at a glance without a query) and the
+document page, in the reader's language (web/i18n.py)."""
 
 from __future__ import annotations
 
 import math
 import re
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from flask import Blueprint, g, render_template, request, url_for
 
@@ -22,58 +23,19 @@ from search.engine import (
 )
 
 from .access import get_engine
+from .errors import query_error_message
 from .feed import feed_url
-from .results import LANGS, doc_data, search_results
+from .i18n import current
+from .results import DOC_LANGUAGES, doc_data, overview_data, search_results
+from .timeline import timeline
 
-__all__ = ["bp", "page_numbers", "ru_plural"]
+__all__ = ["bp", "page_numbers"]
 
 bp = Blueprint("pages", __name__)
 
 DEFAULT_SORT = "relevance"
 FILTER_PARAMS = ("source", "lang", "from", "to", "year")
-
-MONTHS = (
-    "января", "февраля", "марта", "апреля", "мая", "июня",
-    "июля", "августа", "сентября", "октября", "ноября", "декабря",
-)
-SORTS = (("relevance", "по релевантности"), ("date", "по дате"))
-
-
-def ru_plural(n: int, one: str, few: str, many: str) -> str:
-    """The noun form for `n`: 1 документ, 2 документа, 5 документов, 21 документ, 11 документов."""
-    n = abs(n) % 100
-    if 11 <= n <= 14:
-        return many
-    if n % 10 == 1:
-        return one
-    if 2 <= n % 10 <= 4:
-        return few
-    return many
-
-
-MONTH_NAMES = (
-    "январь", "февраль", "март", "апрель", "май", "июнь",
-    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
-)
-
-
-@bp.app_template_filter("ru_date")
-def ru_date(iso: str | None) -> str:
-    """'2018-05-14' -> '14 мая 2018', '2018-05' -> 'май 2018'; anything else as it is."""
-    try:
-        parts = [int(part) for part in (iso or "").split("-")]
-        if len(parts) == 2:  # a release dated by its month alone
-            return f"{MONTH_NAMES[parts[1] - 1]} {parts[0]}"
-        year, month, day = parts
-        return f"{day} {MONTHS[month - 1]} {year}"
-    except (ValueError, IndexError):
-        return iso or ""
-
-
-@bp.app_template_filter("number")
-def number(n: int) -> str:
-    """Thousands set apart by a narrow no-break space, as Russian typography does."""
-    return f"{n:,}".replace(",", "\u202f")
+SORTS = (("relevance", "results.sort_relevance"), ("date", "results.sort_date"))
 
 
 @bp.app_template_filter("ms")
@@ -123,12 +85,19 @@ def _navigation(data: dict[str, Any], sort: str) -> dict[str, Any]:
         ],
         "prev_url": _search_url(q, sort, per_page, min(page - 1, last)) if page > 1 else None,
         "next_url": _search_url(q, sort, per_page, page + 1) if page < last else None,
-        "sorts": [(key, label, _search_url(q, key, per_page)) for key, label in SORTS],
+        "sorts": [(key, current().text(label), _search_url(q, key, per_page))
+                  for key, label in SORTS],
         "first_rank": (page - 1) * per_page + 1,
-        "found_word": ru_plural(data["total"], "документ", "документа", "документов"),
         "api_url": url_for("api.search_json", **_search_args(q, sort, per_page, page)),
         "feed_url": feed_url(q, current_filter_params()),
+        "csv_url": url_for("export.csv_export", **_export_args(q, sort)),
+        "jsonl_url": url_for("export.jsonl_export", **_export_args(q, sort)),
     }
+
+
+def _export_args(q: str, sort: str) -> dict[str, Any]:
+    """The search's parameters for its exports: all its results, not a page of them."""
+    return {k: v for k, v in _search_args(q, sort, DEFAULT_PER_PAGE).items() if k != "page"}
 
 
 def _correction(data: dict[str, Any], sort: str) -> dict[str, Any] | None:
@@ -192,26 +161,24 @@ def _has_filter_params(args: Mapping[str, Any]) -> bool:
     return False
 
 
-_FACET_HEADINGS = {"source": "Источник", "year": "Год", "lang": "Язык"}
-
-
 def facet_view(data: dict[str, Any], url_with: Callable[[Filters], str]) -> list[dict[str, Any]]:
     """The facets beside the results: each value with its count and a link that narrows the
     search to it, or (for the value already chosen) drops that filter."""
     flt = data["filters"]
-    current = Filters(tuple(flt["source"]), tuple(flt["lang"]), flt["from"], flt["to"])
+    chosen = Filters(tuple(flt["source"]), tuple(flt["lang"]), flt["from"], flt["to"])
     view = []
     for name in ("source", "year", "lang"):
         values = []
         for item in data["facets"][name]:
             value = item["value"]
-            selected = value is not None and _is_selected(current, name, value)
+            selected = value is not None and _is_selected(chosen, name, value)
             url = None
             if value is not None:
-                url = url_with(_without(current, name) if selected else _with(current, name, value))
+                url = url_with(_without(chosen, name) if selected else _with(chosen, name, value))
             values.append({**item, "selected": selected, "url": url})
         if values:
-            view.append({"name": name, "heading": _FACET_HEADINGS[name], "values": values})
+            view.append({"name": name, "heading": current().text(f"facets.{name}"),
+                         "values": values})
     return view
 
 
@@ -255,18 +222,12 @@ def filter_form(args: Mapping[str, Any]) -> dict[str, Any]:
         filters = None
     return {
         "sources": [(key, name, key in sources) for key, name in get_engine().sources()],
-        "langs": [(code, label, code in langs) for code, label in LANGS.items()],
+        "langs": [(code, current().language(code), code in langs) for code in DOC_LANGUAGES],
         "any_lang": not langs,
         "from": date_from,
         "to": date_to,
         "active": bool(filters) if filters is not None else True,
     }
-
-
-@bp.app_template_filter("copies_phrase")
-def copies_phrase(n: int) -> str:
-    """'ещё 1 копия', 'ещё 3 копии', 'ещё 5 копий'."""
-    return f"ещё {n} {ru_plural(n, 'копия', 'копии', 'копий')}"
 
 
 @bp.get("/")
@@ -283,12 +244,12 @@ def index() -> Any:
     }
     context["filter_form"] = filter_form(request.args)
     if not q.strip() and not _has_filter_params(request.args):
-        context["empty_archive"] = get_engine().doc_count() == 0
+        context.update(_front_page())
         return render_template("index.html", **context)
     try:
         data = search_results(request.args)
     except QueryError as e:
-        context["error"] = e
+        context["error"] = {"code": e.code, "message": query_error_message(e, current())}
         return render_template("index.html", **context), 400
     g.filter_params = {name: value for name, value in data["filters"].items() if value}
     context.update(results=data, nav=_navigation(data, context["sort"]))
@@ -299,9 +260,57 @@ def index() -> Any:
         return url_for("pages.index", **args, **filter_params(filters))
 
     context["facets"] = facet_view(data, narrowed)
+    flt = data["filters"]
+    chosen = Filters(tuple(flt["source"]), tuple(flt["lang"]))
+    found = timeline(data["facets"]["month"],
+                     lambda period: narrowed(Filters(chosen.sources, chosen.langs, period, period)),
+                     current())
     context["correction"] = _correction(data, context["sort"])
+    applied = context["correction"] and context["correction"]["applied"]
+    searched = context["correction"]["corrected"] if applied else data["query"]
+    context["timeline"] = _timeline_view(found, "timeline.by", searched)
     headers = {"Link": f'<{context["nav"]["api_url"]}>; rel="alternate"; type="application/json"'}
     return render_template("index.html", **context), 200, headers
+
+
+def _timeline_view(found: Any, caption: str, query: str | None) -> dict[str, Any] | None:
+    """The chart with its caption (``timeline.by_month``, ``…_year``; the archive's are
+    ``timeline.archive_by_…``) and, above the results, the query in its title."""
+    if found is None:
+        return None
+    cat = current()
+    text = cat.text(f"{caption}_{found.by}")
+    title = cat.text("timeline.for_query", caption=text, query=query) if query else text
+    return {"chart": found, "caption": text, "title": title}
+
+
+def _front_page() -> dict[str, Any]:
+    """The archive at a glance: counts per agency and language (each a link to its
+    listing), the date range, when the index was rebuilt, the chart by month or year, and
+    the newest releases; or the message of an empty archive."""
+    data = overview_data()
+    if not data["total"]:
+        return {"empty_archive": True}
+    cat = current()
+    facets = data["facets"]
+    for item in facets["source"]:
+        item["url"] = url_for("pages.index", source=item["value"]) if item["value"] else None
+    for item in facets["lang"]:
+        item["url"] = url_for("pages.index", lang=item["value"]) if item["value"] else None
+    chart = timeline(facets["month"],
+                     lambda period: url_for("pages.index", **_period(period)),
+                     cat)
+    updated = data["updated"]
+    return {"overview": {
+        **data,
+        "updated_text": cat.timestamp(datetime.fromisoformat(updated).timestamp())
+        if updated else None,
+        "timeline": _timeline_view(chart, "timeline.archive_by", None),
+    }}
+
+
+def _period(period: str) -> dict[str, Any]:
+    return {"from": period, "to": period}
 
 
 @bp.get("/doc/<path:doc_id>")
@@ -309,9 +318,3 @@ def document(doc_id: str) -> Any:
     doc = doc_data(doc_id, request.args.get("q"))
     back_url = url_for("pages.index", q=doc["query"]) if doc["query"] else None
     return render_template("doc.html", doc=doc, back_url=back_url, max_chars=MAX_DOCUMENT_CHARS)
-
-
-@bp.app_template_filter("doc_link")
-def doc_link(url: str, q: str) -> str:
-    """A hit's link from the results page: the document with the query's words marked."""
-    return f"{url}?{urlencode({'q': q})}"

@@ -115,6 +115,15 @@ class Snapshot:
                 found.update(positions_at(leaf.reader(), fieldname, text, hits))
         return found
 
+    def live(self) -> np.ndarray:
+        """True for every document number that is not deleted (the whole generation)."""
+        mask = np.zeros(self.size, dtype=bool)
+        for leaf, (searcher, offset) in enumerate(self.leaves):
+            alive = self._alive_in(leaf)
+            count = searcher.reader().doc_count_all()
+            mask[offset:offset + count] = True if alive is None else alive
+        return mask
+
     def _alive_in(self, leaf: int) -> np.ndarray | None:
         """False for a segment's deleted documents; None when there are none."""
         if leaf not in self._alive:

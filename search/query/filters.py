@@ -141,6 +141,7 @@ def _dates(base: Filters, *bounds: str | None) -> Filters:
         raise QueryError(
             "bad_date_range",
             f"Диапазон дат пуст: начало ({date_from}) позже конца ({date_to}).",
+            start=date_from, end=date_to,
         )
     return replace(base, date_from=date_from, date_to=date_to)
 
@@ -172,7 +173,8 @@ def parse_date_bound(value: str) -> str:
                 )
         except ValueError:
             pass
-    raise QueryError("bad_date", f"Не удалось понять дату «{_short(value)}»: нужен {_DATE_HELP}.")
+    raise QueryError("bad_date", f"Не удалось понять дату «{_short(value)}»: нужен {_DATE_HELP}.",
+                     value=_short(value))
 
 
 def _short(value: str) -> str:
@@ -188,12 +190,14 @@ def _source_keys(values: Iterable[str]) -> tuple[str, ...]:
             source = resolve_source(part) if len(part) <= MAX_VALUE_CHARS else None
             if source is None:
                 raise QueryError(
-                    "bad_source", f"Источник «{_short(part.strip())}» указан неверно."
+                    "bad_source", f"Источник «{_short(part.strip())}» указан неверно.",
+                    reason="unknown", value=_short(part.strip()),
                 )
             if source.key not in keys:
                 keys.append(source.key)
     if len(keys) > MAX_VALUES:
-        raise QueryError("bad_source", f"Можно выбрать не больше {MAX_VALUES} источников.")
+        raise QueryError("bad_source", f"Можно выбрать не больше {MAX_VALUES} источников.",
+                         reason="too_many", max=MAX_VALUES)
     return tuple(keys)
 
 
@@ -209,6 +213,7 @@ def _lang_codes(values: Iterable[str]) -> tuple[str, ...]:
                     "bad_lang",
                     f"Язык «{_short(part.strip())}» не поддерживается: "
                     "укажите ru, kk, en или mixed.",
+                    value=_short(part.strip()),
                 )
             if code not in codes:
                 codes.append(code)
@@ -219,7 +224,8 @@ def _year_range(value: str) -> tuple[str, str]:
     year = value.strip()
     if not re.fullmatch(r"\d{4}", year):
         raise QueryError(
-            "bad_year", f"Год «{_short(value)}» указан неверно: нужно, например, 2018."
+            "bad_year", f"Год «{_short(value)}» указан неверно: нужно, например, 2018.",
+            reason="unknown", value=_short(value),
         )
     year = parse_date_bound(year)
     return year, year
@@ -233,7 +239,8 @@ def _range(value: str) -> tuple[str | None, str | None]:
     start, _, end = value.partition("..")
     if not start.strip() and not end.strip():
         raise QueryError(
-            "bad_date", f"Не удалось понять дату «{_short(value)}»: нужен {_DATE_HELP}."
+            "bad_date", f"Не удалось понять дату «{_short(value)}»: нужен {_DATE_HELP}.",
+            value=_short(value),
         )
     return (
         parse_date_bound(start) if start.strip() else None,
@@ -264,7 +271,8 @@ def from_params(args: Mapping[str, Any]) -> Filters:
     def single(name: str) -> str | None:
         found = [v.strip() for v in values(name) if v.strip()]
         if len(found) > 1:
-            raise QueryError(f"bad_{name}", f"Параметр {name} можно указать только один раз.")
+            raise QueryError(f"bad_{name}", f"Параметр {name} можно указать только один раз.",
+                             reason="repeated", name=name)
         return found[0] if found else None
 
     base = Filters(sources=_source_keys(values("source")), langs=_lang_codes(values("lang")))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from html import escape
 
 from ..analysis import (
@@ -149,12 +150,23 @@ class Highlighter:
         word boundaries, preferring sentence starts, joined by « … ». Fragments come from
         the first SNIPPET_SCAN_CHARS characters when the words are found there (a release
         says what matters first), else from anywhere."""
+        return self._snippet(text, fragments, size, _render, escape)
+
+    def plain_snippet(self, text: str, fragments: int = FRAGMENTS,
+                      size: int = FRAGMENT_CHARS) -> str:
+        """The fragments :meth:`snippet` picks, as plain text on one line: no marks, nothing
+        escaped."""
+        return _SPACES.sub(" ", self._snippet(text, fragments, size, _plain, str))
+
+    def _snippet(self, text: str, fragments: int, size: int,
+                 render: Callable[[str, list[tuple[int, int]], int, int], str],
+                 quote: Callable[[str], str]) -> str:
         found = self.spans(text[:SNIPPET_SCAN_CHARS])
         if not found and len(text) > SNIPPET_SCAN_CHARS:
             found = self.spans(text)
         if not found:
             end = _word_end(text, min(len(text), size))
-            return escape(text[:end].strip()) + (" …" if end < len(text) else "")
+            return quote(text[:end].strip()) + (" …" if end < len(text) else "")
         starts = [s for s, _ in found]
         ends = [e for _, e in found]
         words = [normalize_word(text[s:e]) for s, e in found]
@@ -173,7 +185,7 @@ class Highlighter:
                 if len(chosen) == fragments:
                     break
         chosen.sort()
-        pieces = [_SPACES.sub(" ", _render(text, found, s, e)).strip() for s, e in chosen]
+        pieces = [_SPACES.sub(" ", render(text, found, s, e)).strip() for s, e in chosen]
         lead = "… " if chosen[0][0] > 0 else ""
         tail = " …" if chosen[-1][1] < len(text.rstrip()) else ""
         return lead + " … ".join(pieces) + tail
@@ -219,6 +231,10 @@ def _render(text: str, found: list[tuple[int, int]], start: int, end: int) -> st
         pos = e
     out.append(escape(text[pos:end]))
     return "".join(out)
+
+
+def _plain(text: str, _found: list[tuple[int, int]], start: int, end: int) -> str:
+    return text[start:end]
 
 
 def highlighter_for(group: Group) -> Highlighter:
