@@ -24,9 +24,11 @@ import numpy as np
 from .errors import IndexMissing, QueryError
 from .index import MANIFEST, IndexHandle, Snapshot, open_index
 from .query import (
+    DEFAULT_PARAMS,
     Filters,
     Group,
     Highlighter,
+    RankingParams,
     Token,
     compile_query,
     from_params,
@@ -217,10 +219,12 @@ class _Query:
 class Engine:
     """Every question asked of one index folder; safe to share between threads."""
 
-    def __init__(self, index_dir: Path, *, synonyms: Synonyms | None = None) -> None:
+    def __init__(self, index_dir: Path, *, synonyms: Synonyms | None = None,
+                 params: RankingParams = DEFAULT_PARAMS) -> None:
         self.index_dir = Path(index_dir)
         self.handle = IndexHandle(self.index_dir)
         self.synonyms = synonyms if synonyms is not None else load_synonyms()
+        self.params = params  # the ranking's constants (search/query/params.py)
 
     def close(self) -> None:
         self.handle.close()
@@ -307,9 +311,9 @@ class Engine:
             ranked = _by_date(snap, docnums, scorer.zeros(), pool)
         else:
             parsed = expand(query.parsed, query.words, snap, u, self.synonyms,
-                            translit=translit and u is not None)
+                            translit=translit and u is not None, params=self.params)
             highlighter = highlighter_for(parsed)
-            compiled = compile_query(parsed, snap)
+            compiled = compile_query(parsed, snap, self.params)
             if not compiled.units:
                 if not parsed.units and parsed.excluded:
                     raise QueryError(
@@ -319,14 +323,15 @@ class Engine:
                     )
                 return self._result(snap, query, request, np.zeros(0, dtype=np.int64), [],
                                     highlighter)
-            scores, matched, unit_scores = score_units(scorer, compiled)
+            scores, matched, unit_scores = score_units(scorer, compiled, self.params)
             if flt is not None:
                 matched &= scorer.mask(flt)
             docnums = np.flatnonzero(matched)
             if request.sort == "date":
                 ranked = _by_date(snap, docnums, scores, pool)
             else:
-                ranked = best(snap, scores, docnums, unit_scores, compiled, pool)
+                ranked = best(snap, scores, docnums, unit_scores, compiled, pool,
+                              self.params)
         return self._result(snap, query, request, docnums, ranked, highlighter)
 
     def _result(self, snap: Snapshot, query: _Query, request: SearchRequest,

@@ -19,25 +19,17 @@ from whoosh.query.wrappers import WrappingQuery
 
 from ..analysis import STOP_WORDS, lemmas, stem, word_parts
 from ..index import Snapshot
+from .params import DEFAULT_PARAMS, RankingParams
 from .parse import Group, Node, Phrase, Word, effective_units
 
 __all__ = [
-    "EXACT_BOOST",
     "MAX_PREFIX_TERMS",
-    "PART_BOOST",
-    "STEM_BOOST",
-    "TITLE_BOOST",
     "Boosted",
     "Compiled",
     "compile_query",
 ]
 
 MAX_PREFIX_TERMS = 200  # a prefix expands to at most this many index terms
-TITLE_BOOST = 2.5
-EXACT_BOOST = 0.3
-STEM_BOOST = 0.5
-PART_BOOST = 0.5
-_FIELD_BOOST = {"title": TITLE_BOOST, "body": 1.0}
 
 
 class Boosted(WrappingQuery):
@@ -78,15 +70,19 @@ class Compiled:
     excluded: wq.Query | None  # documents to leave out
 
 
-def compile_query(group: Group, snapshot: Snapshot) -> Compiled:
+def compile_query(
+    group: Group, snapshot: Snapshot, params: RankingParams = DEFAULT_PARAMS
+) -> Compiled:
     """The query's units over the terms of one generation (a word no document holds has no
     unit)."""
-    return _Compiler(snapshot).top(group)
+    return _Compiler(snapshot, params).top(group)
 
 
 class _Compiler:
-    def __init__(self, snapshot: Snapshot) -> None:
+    def __init__(self, snapshot: Snapshot, params: RankingParams) -> None:
         self.snapshot = snapshot
+        self.params = params
+        self.field_boost = {"title": params.title_boost, "body": 1.0}
 
     def _has(self, fieldname: str, text: str) -> bool:
         return self.snapshot.has_term(fieldname, text)
@@ -147,7 +143,7 @@ class _Compiler:
         fields = ("title",) if word.title_only else ("title", "body")
         forms = lemmas(text)
         wanted: list[tuple[str, str, float]] = [
-            (f, form, _FIELD_BOOST[f]) for f in fields for form in forms
+            (f, form, self.field_boost[f]) for f in fields for form in forms
         ]
         if word.exact:
             ranked = self._terms(wanted)
@@ -159,13 +155,14 @@ class _Compiler:
         if not any(self._has(f, form) for f, form, _ in wanted):
             # a form no document holds: other lemmas of its stem stand in, weaker
             wanted += [
-                (f, t, STEM_BOOST * _FIELD_BOOST[f])
+                (f, t, self.params.stem_boost * self.field_boost[f])
                 for f in fields
                 for t in self._stem_relatives(f, text, forms)
             ]
         if not word.title_only and self._has("exact", text):
             # a bonus for the form typed, as rare forms matter more (the field holds presence only)
-            wanted.append(("exact", text, EXACT_BOOST * self.snapshot.idf("exact", text)))
+            bonus = self.params.exact_boost * self.snapshot.idf("exact", text)
+            wanted.append(("exact", text, bonus))
         query = self._terms(wanted)
         parts = word_parts(text)
         if len(parts) > 1:
@@ -177,7 +174,7 @@ class _Compiler:
                 for part in parts:
                     found = None if part in STOP_WORDS else self.word(Word(part))
                     if found is not None:
-                        alternatives.append(_boost(found, PART_BOOST))
+                        alternatives.append(_boost(found, self.params.part_boost))
             query = wq.Or(alternatives) if alternatives else None
         return query
 
@@ -203,7 +200,7 @@ class _Compiler:
                 slots.append(options[0] if len(options) == 1 else _SpanOr(options))
             else:
                 near = spans.SpanNear2(slots, slop=1, ordered=True)
-                per_field.append(_boost(near, _FIELD_BOOST[f]))
+                per_field.append(_boost(near, self.field_boost[f]))
         if not per_field:
             return None
         return per_field[0] if len(per_field) == 1 else wq.Or(per_field)

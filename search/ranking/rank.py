@@ -10,25 +10,15 @@ from __future__ import annotations
 import numpy as np
 
 from ..index import Snapshot
-from ..query import Compiled
+from ..query import DEFAULT_PARAMS, Compiled, RankingParams
 from .bm25f import Scorer, Scores, flatten
 
-__all__ = [
-    "COVERAGE_WEIGHT",
-    "PROXIMITY_BOOST",
-    "PROXIMITY_DEPTH",
-    "PROXIMITY_SLOP",
-    "best",
-    "score_units",
-]
-
-PROXIMITY_BOOST = 0.25
-PROXIMITY_SLOP = 4
-PROXIMITY_DEPTH = 20
-COVERAGE_WEIGHT = 0.5  # documents missing half the words lose a quarter of their score
+__all__ = ["best", "score_units"]
 
 
-def score_units(scorer: Scorer, compiled: Compiled) -> tuple[Scores, np.ndarray, list[Scores]]:
+def score_units(
+    scorer: Scorer, compiled: Compiled, params: RankingParams = DEFAULT_PARAMS
+) -> tuple[Scores, np.ndarray, list[Scores]]:
     """Every document's score, which documents match, and each unit's own scores."""
     total = scorer.zeros()
     covered = np.zeros(scorer.size, dtype=np.int32)
@@ -45,7 +35,8 @@ def score_units(scorer: Scorer, compiled: Compiled) -> tuple[Scores, np.ndarray,
         matched &= ~scorer.mask(compiled.excluded)
     n = len(compiled.units)
     if n > 1:
-        total *= 1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * covered / n
+        weight = params.coverage_weight
+        total *= 1 - weight + weight * covered / n
     return total, matched, per_unit
 
 
@@ -56,18 +47,19 @@ def best(
     unit_scores: list[Scores],
     compiled: Compiled,
     depth: int,
+    params: RankingParams = DEFAULT_PARAMS,
 ) -> list[tuple[int, float]]:
     """The best `depth` of the matching documents, best first. Among the first
-    PROXIMITY_DEPTH (positions are costly to read, and this is a tie-breaker), two adjacent
-    query words found within PROXIMITY_SLOP words of each other in the body add
-    PROXIMITY_BOOST times their own scores."""
+    `proximity_depth` (positions are costly to read, and this is a tie-breaker), two adjacent
+    query words found within `proximity_slop` words of each other in the body add
+    `proximity_boost` times their own scores."""
     if len(docnums) > depth:
         docnums = docnums[np.argpartition(-scores[docnums], depth)[:depth]]
     docnums = docnums[np.argsort(-scores[docnums], kind="stable")]
     ranked = [(int(d), float(scores[d])) for d in docnums]
     if not compiled.near:
         return ranked
-    head = dict(ranked[:PROXIMITY_DEPTH])
+    head = dict(ranked[:params.proximity_depth])
     candidates = sorted(head)
     positions: dict[str, dict[int, list[int]]] = {}
     for a, b, forms_a, forms_b in compiled.near:
@@ -77,11 +69,11 @@ def best(
         for docnum in candidates:
             near_a = sorted(p for f in forms_a for p in positions[f].get(docnum, ()))
             near_b = sorted(p for f in forms_b for p in positions[f].get(docnum, ()))
-            if near_a and near_b and _closest(near_a, near_b) <= PROXIMITY_SLOP:
+            if near_a and near_b and _closest(near_a, near_b) <= params.proximity_slop:
                 extra = unit_scores[a][docnum] + unit_scores[b][docnum]
-                head[docnum] += PROXIMITY_BOOST * float(extra)
+                head[docnum] += params.proximity_boost * float(extra)
     # a bonus only raises scores, so the head still outranks the rest
-    return sorted(head.items(), key=lambda item: -item[1]) + ranked[PROXIMITY_DEPTH:]
+    return sorted(head.items(), key=lambda item: -item[1]) + ranked[params.proximity_depth:]
 
 
 def _closest(a: list[int], b: list[int]) -> int:
