@@ -19,6 +19,7 @@ from whoosh.query.wrappers import WrappingQuery
 
 from ..analysis import STOP_WORDS, lemmas, stem, word_parts
 from ..index import Snapshot
+from .families import family_members
 from .params import DEFAULT_PARAMS, RankingParams
 from .parse import Group, Node, Phrase, Word, effective_units
 
@@ -26,6 +27,7 @@ __all__ = [
     "MAX_PREFIX_TERMS",
     "Boosted",
     "Compiled",
+    "Unit",
     "compile_query",
 ]
 
@@ -51,6 +53,10 @@ def _boost(query: wq.Query, factor: float) -> wq.Query:
     return query if factor == 1.0 else Boosted(query, factor)
 
 
+def _maybe_boost(query: wq.Query | None, factor: float) -> wq.Query | None:
+    return None if query is None else _boost(query, factor)
+
+
 class _SpanOr(spans.SpanOr):
     """Whoosh's SpanOr cannot estimate its size, which SpanNear2 asks for; sum the parts."""
 
@@ -62,10 +68,25 @@ class _SpanOr(spans.SpanOr):
 
 
 @dataclass
+class Unit:
+    """One query word or phrase: the evidence of the words as typed, and the weaker
+    alternatives that stand in for them (search/ranking/rank.py ranks a document holding the
+    words as typed above one holding only an alternative)."""
+
+    typed: wq.Query | None  # its lemmas (title boosted), the form typed, a phrase
+    alternatives: wq.Query | None  # synonyms, other scripts, stem and family relatives, parts
+
+    def query(self) -> wq.Query:
+        """Both kinds as one query (for nested groups, where the order is not kept apart)."""
+        found = [q for q in (self.typed, self.alternatives) if q is not None]
+        return found[0] if len(found) == 1 else wq.Or(found)
+
+
+@dataclass
 class Compiled:
     """A top-level query ready to run."""
 
-    units: list[wq.Query]  # one per query word or phrase (its alternatives OR'ed)
+    units: list[Unit]  # one per query word or phrase
     near: list[tuple[int, int, list[str], list[str]]]  # adjacent plain words: units, lemmas
     excluded: wq.Query | None  # documents to leave out
 
@@ -76,6 +97,13 @@ def compile_query(
     """The query's units over the terms of one generation (a word no document holds has no
     unit)."""
     return _Compiler(snapshot, params).top(group)
+
+
+def _either(queries: Sequence[wq.Query | None]) -> wq.Query | None:
+    found = [q for q in queries if q is not None]
+    if len(found) > 1:
+        return wq.Or(found)
+    return found[0] if found else None
 
 
 class _Compiler:
@@ -91,14 +119,14 @@ class _Compiler:
         compiled = Compiled([], [], self.excluded(group))
         previous: tuple[int, list[str]] | None = None  # the last plain word: (unit, lemmas)
         for unit in effective_units(group):
-            query = self.unit(unit)
-            if query is None:
+            found = self.unit(unit)
+            if found is None:
                 previous = None
                 continue
-            compiled.units.append(query)
+            compiled.units.append(found)
             index = len(compiled.units) - 1
             word = unit[0]  # as typed; synonyms or transliterations a rewrite added follow it
-            if isinstance(word, Word) and word.boost == 1.0 and not (
+            if isinstance(word, Word) and not word.stand_in and not (
                 word.prefix or word.exact or word.title_only
             ):
                 forms = [f for f in lemmas(word.text) if self._has("body", f)]
@@ -111,35 +139,48 @@ class _Compiler:
 
     def group(self, group: Group) -> wq.Query | None:
         """A parenthesised group, as one Whoosh query."""
-        parts = [q for q in (self.unit(u) for u in group.units) if q is not None]
-        positive = parts[0] if len(parts) == 1 else (wq.Or(parts) if parts else None)
+        parts = [found.query() for found in map(self.unit, group.units) if found is not None]
+        positive = _either(parts)
         excluded = self.excluded(group)
         if excluded is not None and positive is not None:
             return wq.AndNot(positive, excluded)
         return positive
 
-    def unit(self, unit: list[Node]) -> wq.Query | None:
-        alternatives = [q for q in map(self.node, unit) if q is not None]
-        if len(alternatives) > 1:
-            return wq.Or(alternatives)
-        return alternatives[0] if alternatives else None
+    def unit(self, unit: list[Node]) -> Unit | None:
+        typed: list[wq.Query | None] = []
+        alternatives: list[wq.Query | None] = []
+        for node in unit:
+            own, others = self.node(node)
+            if isinstance(node, Group) or not node.stand_in:
+                typed.append(own)
+                alternatives.append(others)
+            else:  # a rewrite's stand-in is all alternative
+                alternatives.append(_either([own, others]))
+        found = Unit(_either(typed), _either(alternatives))
+        return None if found.typed is None and found.alternatives is None else found
 
     def excluded(self, group: Group) -> wq.Query | None:
-        queries = [q for q in map(self.node, group.excluded) if q is not None]
-        return wq.Or(queries) if queries else None
+        return _either([_either(self.node(n)) for n in group.excluded])
 
-    def node(self, node: Node) -> wq.Query | None:
+    def node(self, node: Node) -> tuple[wq.Query | None, wq.Query | None]:
+        """A node's evidence as typed and its alternatives."""
         if isinstance(node, Group):
-            return self.group(node)
-        query = self.phrase(node) if isinstance(node, Phrase) else self.word(node)
-        if query is not None and node.boost != 1.0:
-            query = _boost(query, node.boost)
-        return query
+            return self.group(node), None
+        if isinstance(node, Phrase):
+            found: tuple[wq.Query | None, wq.Query | None] = (self.phrase(node), None)
+        else:
+            found = self.word(node)
+        if node.boost != 1.0:
+            found = (_maybe_boost(found[0], node.boost), _maybe_boost(found[1], node.boost))
+        return found
 
-    def word(self, word: Word) -> wq.Query | None:
+    def word(self, word: Word) -> tuple[wq.Query | None, wq.Query | None]:
+        """A word's lemmas and form (as typed), and its alternatives: other lemmas of its stem
+        when no document holds its own, its derivational family, the parts of a hyphenated
+        word."""
         text = word.text
         if word.prefix:
-            return self.prefix(word)
+            return self.prefix(word), None
         fields = ("title",) if word.title_only else ("title", "body")
         forms = lemmas(text)
         wanted: list[tuple[str, str, float]] = [
@@ -148,35 +189,60 @@ class _Compiler:
         if word.exact:
             ranked = self._terms(wanted)
             if text in STOP_WORDS or ranked is None:  # function words are not in `exact`
-                return ranked
+                return ranked, None
             # only documents holding this very form, ranked by the lemma's BM25
             required = self._terms([("exact", text, 1.0)])
-            return None if required is None else wq.And([required, ranked])
-        if not any(self._has(f, form) for f, form, _ in wanted):
+            return (None if required is None else wq.And([required, ranked])), None
+        others: list[tuple[str, str, float]] = []
+        held = any(self._has(f, form) for f, form, _ in wanted)
+        if not held:
             # a form no document holds: other lemmas of its stem stand in, weaker
-            wanted += [
+            others += [
                 (f, t, self.params.stem_boost * self.field_boost[f])
                 for f in fields
                 for t in self._stem_relatives(f, text, forms)
             ]
+        if self.params.family_boost > 0 and not word.quoted and text not in STOP_WORDS:
+            others += self._family(fields, forms, held)
         if not word.title_only and self._has("exact", text):
             # a bonus for the form typed, as rare forms matter more (the field holds presence only)
             bonus = self.params.exact_boost * self.snapshot.idf("exact", text)
             wanted.append(("exact", text, bonus))
-        query = self._terms(wanted)
+        typed = self._terms(wanted)
+        alternatives = self._terms(others)
         parts = word_parts(text)
         if len(parts) > 1:
             # «гугеноты-поселенцы» also matches «гугеноты поселенцы» (as a phrase, strongest)
             # and each part on its own, as people write either
             spelled = self.phrase(Phrase(parts, word.title_only))
-            alternatives = [q for q in (query, spelled) if q is not None]
+            typed = _either([typed, spelled])
             if all(part.isalpha() for part in parts):  # not codes: «МС-18» is not «МС-09»
-                for part in parts:
-                    found = None if part in STOP_WORDS else self.word(Word(part))
-                    if found is not None:
-                        alternatives.append(_boost(found, self.params.part_boost))
-            query = wq.Or(alternatives) if alternatives else None
-        return query
+                found = [
+                    _either(self.word(Word(part))) for part in parts if part not in STOP_WORDS
+                ]
+                alternatives = _either(
+                    [alternatives, *(_maybe_boost(q, self.params.part_boost) for q in found)]
+                )
+        return typed, alternatives
+
+    def _family(self, fields: Sequence[str], forms: tuple[str, ...], held: bool
+                ) -> list[tuple[str, str, float]]:
+        """Lemmas of the index in the derivational family of the word's lemmas (aspect pairs,
+        nouns and adjectives of a verb), each weighing `family_boost` of the word, less when
+        rarer than the word (a rare relative's IDF would otherwise outweigh it)."""
+        snapshot = self.snapshot
+        typed_idf = max((snapshot.idf("body", f) for f in forms if self._has("body", f)),
+                        default=0.0)
+        found = []
+        for form in forms:
+            for member in family_members(snapshot, form):
+                if member in forms:
+                    continue
+                boost = self.params.family_boost
+                if held:
+                    boost *= min(1.0, typed_idf / max(snapshot.idf("body", member), 1e-9))
+                found += [(f, member, boost * self.field_boost[f]) for f in fields]
+        return found
 
     def prefix(self, word: Word) -> wq.Query | None:
         fieldname = "title" if word.title_only else "exact"

@@ -36,6 +36,8 @@ class Word:
     prefix: bool = False
     title_only: bool = False
     boost: float = 1.0  # below 1 for words a query rewrite added (synonyms, transliterations)
+    stand_in: bool = False  # added by a rewrite: ranked below the words as typed
+    quoted: bool = False  # typed in quotes: no family relatives
 
     @property
     def is_stop(self) -> bool:
@@ -50,6 +52,7 @@ class Phrase:
     words: list[str]
     title_only: bool = False
     boost: float = 1.0
+    stand_in: bool = False  # added by a rewrite (a synonym): ranked below the words as typed
 
 
 @dataclass
@@ -128,7 +131,7 @@ def _phrase(text: str, *, title_only: bool) -> Node | None:
     if not found:
         return None
     if len(found) == 1 and len(word_parts(found[0])) == 1:
-        return Word(found[0], title_only=title_only)
+        return Word(found[0], title_only=title_only, quoted=True)
     return Phrase(found, title_only=title_only)  # a quoted «ракеты-носителя» stays strict
 
 

@@ -3,11 +3,27 @@
 A document's score is the sum of its units' BM25F scores (search/ranking/bm25f.py), scaled by
 the share of the query's units it matches (documents holding more of the query's words come
 first); among the best few, adjacent query words found close together add a proximity bonus.
+
+Evidence in order. A query word is found either as typed (its lemmas in any inflection, its
+form, a phrase typed) or only through an alternative that stands in for it (a synonym, the
+other script's spelling, a lemma of its stem or derivational family, a part of a hyphenated
+word). For each word:
+
+- a document holding it as typed scores the better of its typed evidence and its
+  alternatives' — the two are never added, so a synonym used ten times does not count the word
+  twice;
+- a document holding only alternatives scores at most just below the weakest document holding
+  the word as typed, and earns `alternative_coverage` of the word's coverage.
+
+So, word by word, a document holding the word as typed ranks above one holding only an
+alternative of it: only the rest of the query (other words, coverage, proximity) can lift
+the latter above, when the former is clearly weaker there.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from whoosh import query as wq
 
 from ..index import Snapshot
 from ..query import DEFAULT_PARAMS, Compiled, RankingParams
@@ -21,16 +37,27 @@ def score_units(
 ) -> tuple[Scores, np.ndarray, list[Scores]]:
     """Every document's score, which documents match, and each unit's own scores."""
     total = scorer.zeros()
-    covered = np.zeros(scorer.size, dtype=np.int32)
+    covered = scorer.zeros()
+    matched = np.zeros(scorer.size, dtype=bool)
     per_unit = []
     for unit in compiled.units:
-        unit_scores = scorer.zeros()
-        for clause, factor in flatten(unit):
-            scorer.add(unit_scores, clause, factor)
+        typed = _scores(scorer, unit.typed)
+        held = typed > 0
+        unit_scores = typed
+        if unit.alternatives is not None:
+            others = _scores(scorer, unit.alternatives)
+            stand_in = ~held & (others > 0)
+            if held.any():
+                # below the weakest document holding the word as typed
+                floor = float(typed[held].min()) * (1 - 1e-6)
+                unit_scores = np.where(held, np.maximum(typed, others), np.minimum(others, floor))
+            else:
+                unit_scores = others
+            covered += params.alternative_coverage * stand_in
         per_unit.append(unit_scores)
         total += unit_scores
-        covered += unit_scores > 0
-    matched = covered > 0
+        covered += held
+        matched |= unit_scores > 0
     if compiled.excluded is not None:
         matched &= ~scorer.mask(compiled.excluded)
     n = len(compiled.units)
@@ -38,6 +65,14 @@ def score_units(
         weight = params.coverage_weight
         total *= 1 - weight + weight * covered / n
     return total, matched, per_unit
+
+
+def _scores(scorer: Scorer, query: wq.Query | None) -> Scores:
+    found = scorer.zeros()
+    if query is not None:
+        for clause, factor in flatten(query):
+            scorer.add(found, clause, factor)
+    return found
 
 
 def best(

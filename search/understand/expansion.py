@@ -78,9 +78,9 @@ def expand(
                     continue  # «госкорпорация роскосмос» adds nothing to «роскосмос»
                 boost = _relative_boost(params.synonym_boost, typed, variant)
                 if len(variant) == 1:
-                    unit.append(Word(variant[0], boost=boost))
+                    unit.append(Word(variant[0], boost=boost, stand_in=True))
                 else:
-                    unit.append(Phrase(list(variant), boost=boost))
+                    unit.append(Phrase(list(variant), boost=boost, stand_in=True))
             out.append(_distinct(unit))
             i = m.end
         return out
@@ -89,9 +89,13 @@ def expand(
         if not translit or u is None or word in STOP_WORDS:
             return []
         return [
-            Word(form, boost=_relative_boost(params.translit_boost, (word,), (form,)))
-            for form in u.translit(word)
+            Word(form, boost=_relative_boost(params.translit_boost, (word,), (form,)),
+                 stand_in=True)
+            for form in u.translit(word, lemma_exists)
         ]
+
+    def lemma_exists(form: str) -> bool:
+        return snapshot.has_term("body", form) or snapshot.has_term("title", form)
 
     idf_cache: dict[str, float] = {}
 
