@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from .analysis import words
 from .errors import IndexMissing, QueryError
 from .index import MANIFEST, IndexHandle, Snapshot, open_index
 from .query import (
@@ -45,6 +46,7 @@ from .ranking import (
     Scorer,
     best,
     count_facets,
+    feedback_scores,
     fold_copies,
     related,
     score_units,
@@ -326,6 +328,10 @@ class Engine:
             scores, matched, unit_scores = score_units(scorer, compiled, self.params)
             if flt is not None:
                 matched &= scorer.mask(flt)
+            extra = feedback_scores(snap, scorer, scores, matched, compiled,
+                                    [w for w, _, _ in words(query.words)], self.params)
+            if extra is not None:  # a long question: terms of its best documents, reranked
+                scores = scores + extra * matched
             docnums = np.flatnonzero(matched)
             if request.sort == "date":
                 ranked = _by_date(snap, docnums, scores, pool)
