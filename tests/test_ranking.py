@@ -39,7 +39,7 @@ COSMONAUTS = {
     "с Земли. Российские космонавты следили за выходом изнутри станции. Это был десятый выход "
     "астронавта. Следующий выход астронавты совершат через неделю, сообщили космонавты.",
     # a Roscosmos release about cosmonauts: «космонавт» fourteen times
-    "cosmonaut-training.txt": "Космонавты начали подготовку к полёту\n\n"
+    "cosmonaut-training.txt": "Экипаж начал подготовку к полёту\n\n"
     "В Центре подготовки космонавтов начались тренировки нового экипажа. Космонавт Олег "
     "Артемьев и космонавт Денис Матвеев провели занятия в скафандрах. Космонавтам предстоит "
     "полёт на станцию. Инструкторы отметили, что космонавты хорошо подготовлены. Космонавт "
@@ -88,10 +88,10 @@ def test_the_rest_of_the_query_can_lift_a_synonym_above_the_word(tmp_path):
     }
     engine = build(tmp_path, docs)
     found = ids(engine, "скафандр космонавта", correct=True)
-    # the cosmonauts' release holds both words as typed («скафандрах»); the release about a
-    # spacesuit says «астронавт», but holds the other word: it comes before the releases that
-    # hold «космонавт» alone
-    assert found[:2] == ["cosmonaut-training.txt", "spacesuit.txt"]
+    # the release about a spacesuit says «астронавт», not «космонавт», but it holds the other
+    # word: it comes before the releases holding «космонавт» alone; the cosmonauts' training
+    # holds both words as typed («скафандрах» in passing)
+    assert set(found[:2]) == {"spacesuit.txt", "cosmonaut-training.txt"}
     assert set(found[2:4]) == {"nasa-walk.txt", "budget.txt"}
     engine.close()
 

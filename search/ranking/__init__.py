@@ -1,7 +1,7 @@
 """Plan → scored hits: BM25F over posting arrays (:mod:`.bm25f`), coverage and proximity
-(:mod:`.rank`), pseudo-relevance feedback for long questions (:mod:`.feedback`),
- copies of a release (:mod:`.copies`), facets (:mod:`.facets`), and releases
-like a given one (:mod:`.related`)."""
+(:mod:`.rank`), pseudo-relevance feedback for long questions (:mod:`.feedback`), copies of
+a release (:mod:`.copies`), facets (:mod:`.facets`), and releases like a given one
+(:mod:`.related`)."""
 
 from .bm25f import Scorer, Scores, flatten
 from .copies import COPIES_LOOKAHEAD, Folded, fold_copies

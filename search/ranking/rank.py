@@ -9,9 +9,9 @@ form, a phrase typed) or only through an alternative that stands in for it (a sy
 other script's spelling, a lemma of its stem or derivational family, a part of a hyphenated
 word). For each word:
 
-- a document holding it as typed scores the better of its typed evidence and its
-  alternatives' — the two are never added, so a synonym used ten times does not count the word
-  twice;
+- a document holding it as typed is scored by that alone: a synonym said ten times neither
+  counts the word twice nor lifts a document that says the word twice above one that says it
+  fourteen times;
 - a document holding only alternatives scores at most just below the weakest document holding
   the word as typed, and earns `alternative_coverage` of the word's coverage.
 
@@ -50,7 +50,7 @@ def score_units(
             if held.any():
                 # below the weakest document holding the word as typed
                 floor = float(typed[held].min()) * (1 - 1e-6)
-                unit_scores = np.where(held, np.maximum(typed, others), np.minimum(others, floor))
+                unit_scores = np.where(held, typed, np.minimum(others, floor))
             else:
                 unit_scores = others
             covered += params.alternative_coverage * stand_in
