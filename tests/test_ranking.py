@@ -130,6 +130,16 @@ def test_a_latin_name_finds_any_inflection_of_the_cyrillic_name(tmp_path, typed,
     engine.close()
 
 
+def test_an_inflected_cyrillic_name_finds_the_latin_spelling(tmp_path):
+    docs = {
+        "en.txt": "Roscosmos head visits Baikonur\n\nDmitry Rogozin inspected the launch pad.",
+        "other.txt": "Новости отрасли\n\nНа станции провели плановый ремонт.",
+    }
+    engine = build(tmp_path, docs)
+    assert ids(engine, "Рогозиным", correct=True) == ["en.txt"]
+    engine.close()
+
+
 # --- derivational families -----------------------------------------------------------------
 
 
