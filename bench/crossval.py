@@ -55,13 +55,15 @@ GRID: dict[str, list[float]] = {
     "family_boost": [0.0, 0.2, 0.4],
     "synonym_boost": [0.5, 0.7, 0.9],
     "translit_boost": [0.5, 0.7, 0.9],
+    "twin_share": [0.5, 1.0],
+    "alternative_share": [0.0, 0.1, 0.25],
+    "alternative_cap": [0.0, 0.3, 0.5],
     "alternative_coverage": [0.0, 0.5],
     "coverage_weight": [0.25, 0.5, 0.75],
     "proximity_boost": [0.0, 0.25, 0.5],
     "proximity_slop": [2, 4, 8],
     "proximity_depth": [10, 20, 40],
     "feedback_docs": [0, 3, 5],
-    "feedback_weight": [0.15, 0.3, 0.5],
 }
 
 

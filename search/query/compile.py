@@ -8,6 +8,7 @@ parts, and phrases match across inflection.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,8 @@ __all__ = [
 ]
 
 MAX_PREFIX_TERMS = 200  # a prefix expands to at most this many index terms
+_CYRILLIC_RE = re.compile(r"[а-яё]")
+_LATIN_RE = re.compile(r"[a-z]")
 
 
 class Boosted(WrappingQuery):
@@ -74,12 +77,16 @@ class Unit:
     words as typed above one holding only an alternative)."""
 
     typed: wq.Query | None  # its lemmas (title boosted), the form typed, a phrase
-    alternatives: wq.Query | None  # synonyms, other scripts, stem and family relatives, parts
+    alternatives: wq.Query | None  # synonyms, stem and family relatives, parts
+    # the same name in the other script (Аполлон / Apollo, НАСА / NASA): an alternative too,
+    # but one that adds to a document holding the word as typed
+    twins: wq.Query | None = None
 
     def query(self) -> wq.Query:
-        """Both kinds as one query (for nested groups, where the order is not kept apart)."""
-        found = [q for q in (self.typed, self.alternatives) if q is not None]
-        return found[0] if len(found) == 1 else wq.Or(found)
+        """Every kind as one query (for nested groups, where the order is not kept apart)."""
+        found = _either([self.typed, self.alternatives, self.twins])
+        assert found is not None
+        return found
 
 
 @dataclass
@@ -97,6 +104,13 @@ def compile_query(
     """The query's units over the terms of one generation (a word no document holds has no
     unit)."""
     return _Compiler(snapshot, params).top(group)
+
+
+def _script(text: str) -> str | None:
+    """"cyrillic" or "latin" for a word with letters of that script, else None."""
+    if _CYRILLIC_RE.search(text):
+        return "cyrillic"
+    return "latin" if _LATIN_RE.search(text) else None
 
 
 def _either(queries: Sequence[wq.Query | None]) -> wq.Query | None:
@@ -149,15 +163,22 @@ class _Compiler:
     def unit(self, unit: list[Node]) -> Unit | None:
         typed: list[wq.Query | None] = []
         alternatives: list[wq.Query | None] = []
+        twins: list[wq.Query | None] = []
+        first = unit[0]
+        script = _script(first.text) if isinstance(first, Word) else None
         for node in unit:
             own, others = self.node(node)
             if isinstance(node, Group) or not node.stand_in:
                 typed.append(own)
                 alternatives.append(others)
+            elif isinstance(node, Word) and script and _script(node.text) not in (None, script):
+                twins.append(_either([own, others]))
             else:  # a rewrite's stand-in is all alternative
                 alternatives.append(_either([own, others]))
-        found = Unit(_either(typed), _either(alternatives))
-        return None if found.typed is None and found.alternatives is None else found
+        found = Unit(_either(typed), _either(alternatives), _either(twins))
+        if found.typed is None and found.alternatives is None and found.twins is None:
+            return None
+        return found
 
     def excluded(self, group: Group) -> wq.Query | None:
         return _either([_either(self.node(n)) for n in group.excluded])

@@ -28,6 +28,13 @@ class RankingParams:
     translit_boost: float = 0.7  # the other script's spelling of a name
     # share of a word's coverage credited to a document that holds only an alternative of it
     alternative_coverage: float = 0.0
+    # share of the alternatives' score added to a document holding the word as typed: the
+    # same name in the other script (twins), and the others (synonyms, relatives)
+    twin_share: float = 1.0
+    alternative_share: float = 0.0
+    # an alternative alone scores at most this share of the best document holding the word as
+    # typed (0: below the weakest of them)
+    alternative_cap: float = 0.0
     # --- the whole query (search/ranking/rank.py) ---
     coverage_weight: float = 0.5  # documents missing half the words lose a quarter of their score
     proximity_boost: float = 0.25
@@ -36,7 +43,7 @@ class RankingParams:
     # pseudo-relevance feedback: terms of the best documents added to long questions
     feedback_docs: int = 0  # 0: none
     feedback_terms: int = 10
-    feedback_weight: float = 0.3
+    feedback_weight: float = 0.15
 
     def with_values(self, **values: Any) -> RankingParams:
         """A copy with some values changed (each cast to the field's type)."""

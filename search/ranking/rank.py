@@ -44,15 +44,19 @@ def score_units(
         typed = _scores(scorer, unit.typed)
         held = typed > 0
         unit_scores = typed
-        if unit.alternatives is not None:
+        if unit.alternatives is not None or unit.twins is not None:
             others = _scores(scorer, unit.alternatives)
-            stand_in = ~held & (others > 0)
+            twins = _scores(scorer, unit.twins)
+            stand_in = ~held & (others + twins > 0)
             if held.any():
-                # below the weakest document holding the word as typed
-                floor = float(typed[held].min()) * (1 - 1e-6)
-                unit_scores = np.where(held, typed, np.minimum(others, floor))
+                # below the weakest document holding the word as typed, or below a share of
+                # the strongest (a passing mention of the word may be outranked)
+                cap = max(float(typed[held].min()) * (1 - 1e-6),
+                          params.alternative_cap * float(typed[held].max()))
+                with_word = typed + params.twin_share * twins + params.alternative_share * others
+                unit_scores = np.where(held, with_word, np.minimum(others + twins, cap))
             else:
-                unit_scores = others
+                unit_scores = others + twins
             covered += params.alternative_coverage * stand_in
         per_unit.append(unit_scores)
         total += unit_scores
