@@ -5,19 +5,21 @@ the share of the query's units it matches (documents holding more of the query's
 first); among the best few, adjacent query words found close together add a proximity bonus.
 
 Evidence in order. A query word is found either as typed (its lemmas in any inflection, its
-form, a phrase typed) or only through an alternative that stands in for it (a synonym, the
-other script's spelling, a lemma of its stem or derivational family, a part of a hyphenated
-word). For each word:
+form, a phrase typed) or only through an alternative that stands in for it: a synonym, the
+same name in the other script (a *twin*: Аполлон / Apollo, НАСА / NASA), another lemma of its
+stem or derivational family, a part of a hyphenated word. For each word:
 
-- a document holding it as typed is scored by that alone: a synonym said ten times neither
-  counts the word twice nor lifts a document that says the word twice above one that says it
-  fourteen times;
-- a document holding only alternatives scores at most just below the weakest document holding
-  the word as typed, and earns `alternative_coverage` of the word's coverage.
+- a document holding it as typed is scored by that, plus `twin_share` of its twins' score and
+  `alternative_share` of the other alternatives' (small: a release saying «астронавт» ten
+  times and «космонавт» twice stays below one saying «космонавт» fourteen times);
+- a document holding only alternatives scores at most just below the weakest document
+  holding the word as typed — or `alternative_cap` of the strongest, when that is more — and
+  earns `alternative_coverage` of the word's coverage.
 
-So, word by word, a document holding the word as typed ranks above one holding only an
-alternative of it: only the rest of the query (other words, coverage, proximity) can lift
-the latter above, when the former is clearly weaker there.
+So a document holding the word as typed ranks above one holding only its synonym, twin or
+relative, unless it holds the word only in passing (below `alternative_cap` of the best
+document holding it) or is clearly weaker on the rest of the query (other words, coverage,
+proximity). The constants are chosen by cross-validation (bench/crossval.py).
 """
 
 from __future__ import annotations
