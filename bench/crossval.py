@@ -7,7 +7,9 @@ small grid, starting from the product's defaults (each constant in turn takes th
 that scores best on the training folds, others fixed; a tie keeps the current value; two
 passes), and the held-out fold is scored with what was chosen. The cross-validated figure is
 the mean over every question, each scored by the fold that held it out; it is the one to
-trust when it differs from the whole-set figure.
+trust when it differs from the whole-set figure. With several sets (``--sets xquad,space``),
+one setting is chosen per fold by the mean of the sets' figures on their training questions,
+as the product has one set of constants.
 
 Also reported: the defaults on the whole set, the values each fold chose, and the values a
 search over the whole set would choose with their (optimistic) whole-set figure.
@@ -141,20 +143,19 @@ class Evaluator:
         return self.cache[key]
 
 
-def choose(evaluate: Evaluator, mask: np.ndarray, grid: dict[str, list[float]],
+def choose(score: Callable[[dict[str, float]], float], grid: dict[str, list[float]],
            start: dict[str, float], passes: int,
            on_step: Callable[[], None] | None = None) -> dict[str, float]:
-    """Coordinate ascent on the questions where `mask` is True: each constant in turn takes
-    its best grid value, the others fixed; a tie keeps the current value."""
+    """Coordinate ascent of `score` (a setting's figure on the training questions): each
+    constant in turn takes its best grid value, the others fixed; a tie keeps the current
+    value."""
     current = dict(start)
     for _ in range(passes):
         changed = False
         for name, values in grid.items():
-            def score(v: float, name: str = name) -> float:
-                return float(evaluate({**current, name: v})[evaluate.primary][mask].mean())
-            best_value, best_score = current[name], score(current[name])
+            best_value, best_score = current[name], score(current)
             for v in values:
-                s = score(v)
+                s = score({**current, name: v})
                 if s > best_score + 1e-12:
                     best_value, best_score = v, s
             if best_value != current[name]:
@@ -187,57 +188,83 @@ def staged_engine(name: str, files: list[Path], root: Path, workdir: Path, conte
     return Engine(workdir / "index")
 
 
-def run_set(name: str, questions: list[Question], engine: object, primary: str,
-            grid: dict[str, list[float]], k: int, seed: int, passes: int,
-            correct: bool) -> list[str]:
+@dataclass
+class Judged:
+    """One query set under cross-validation."""
+
+    name: str
+    evaluate: Evaluator
+    folds: np.ndarray  # each question's fold
+
+    def train_score(self, values: dict[str, float], mask: np.ndarray) -> float:
+        return float(self.evaluate(values)[self.evaluate.primary][mask].mean())
+
+
+def run_sets(sets: list[Judged], grid: dict[str, list[float]], k: int, passes: int
+             ) -> list[str]:
+    """Cross-validation over one or more sets at once: one setting of the constants is chosen
+    per fold, by the mean of each set's figure on its training questions (one product, one
+    set of constants); each set's held-out questions are scored with it."""
     from search.query import DEFAULT_PARAMS
 
     defaults = {n: getattr(DEFAULT_PARAMS, n) for n in grid}
-    evaluate = Evaluator(engine, questions, primary, correct)
-    folds = assign_folds(questions, k, seed)
-    everyone = np.ones(len(questions), dtype=bool)
 
     def progress() -> None:
-        print(f"  {name}: {len(evaluate.cache)} settings run, {evaluate.seconds:.0f} s",
-              file=sys.stderr, flush=True)
+        runs = ", ".join(f"{j.name} {len(j.evaluate.cache)} settings "
+                         f"{j.evaluate.seconds:.0f} s" for j in sets)
+        print(f"  {runs}", file=sys.stderr, flush=True)
 
-    base = evaluate(defaults)
-    held_out = {m: np.zeros(len(questions)) for m in base}
-    rows, chosen_by_fold = [], []
+    def objective(masks: list[np.ndarray]) -> Callable[[dict[str, float]], float]:
+        return lambda values: float(np.mean(
+            [j.train_score(values, m) for j, m in zip(sets, masks, strict=True)]))
+
+    chosen_by_fold = []
+    held_out = [{m: np.zeros(len(j.folds)) for m in j.evaluate(defaults)} for j in sets]
+    fold_rows: list[list[object]] = []
     for f in range(k):
-        train, test = folds != f, folds == f
-        chosen = choose(evaluate, train, grid, defaults, passes, progress)
+        trains = [j.folds != f for j in sets]
+        chosen = choose(objective(trains), grid, defaults, passes, progress)
         chosen_by_fold.append(chosen)
-        figures = evaluate(chosen)
-        for m in held_out:
-            held_out[m][test] = figures[m][test]
-        rows.append([
-            f"fold {f + 1}", int(test.sum()),
-            float(figures[primary][train].mean()), float(base[primary][test].mean()),
-            float(figures[primary][test].mean()),
-        ])
-    tuned = choose(evaluate, everyone, grid, defaults, passes, progress)
-    whole_tuned = evaluate(tuned)
+        row: list[object] = [f"fold {f + 1}"]
+        for j, out, train in zip(sets, held_out, trains, strict=True):
+            figures, base, test = j.evaluate(chosen), j.evaluate(defaults), j.folds == f
+            for m in out:
+                out[m][test] = figures[m][test]
+            primary = j.evaluate.primary
+            row += [int(test.sum()), float(figures[primary][train].mean()),
+                    float(base[primary][test].mean()), float(figures[primary][test].mean())]
+        fold_rows.append(row)
+    everyone = [np.ones(len(j.folds), dtype=bool) for j in sets]
+    tuned = choose(objective(everyone), grid, defaults, passes, progress)
 
-    metric_names = ["MRR@10", "S@1"] + (["nDCG@10"] if primary == "nDCG@10" else [])
-    summary = table(["figure", *metric_names], [
-        ["defaults, whole set", *(float(base[m].mean()) for m in metric_names)],
-        ["cross-validated", *(float(held_out[m].mean()) for m in metric_names)],
-        ["tuned on the whole set (optimistic)",
-         *(float(whole_tuned[m].mean()) for m in metric_names)],
-    ])
-    folds_table = table(
-        ["fold", "questions", f"{primary} train (chosen)", f"{primary} held out (defaults)",
-         f"{primary} held out (chosen)"], rows)
+    report: list[str] = []
+    for j, out in zip(sets, held_out, strict=True):
+        primary = j.evaluate.primary
+        metric_names = ["MRR@10", "S@1"] + (["nDCG@10"] if primary == "nDCG@10" else [])
+        base, whole = j.evaluate(defaults), j.evaluate(tuned)
+        summary = table(["figure", *metric_names], [
+            ["defaults, whole set", *(float(base[m].mean()) for m in metric_names)],
+            ["cross-validated", *(float(out[m].mean()) for m in metric_names)],
+            ["tuned on the whole set (optimistic)",
+             *(float(whole[m].mean()) for m in metric_names)],
+        ])
+        head = (f"{j.name} ({len(j.folds)} questions, {k} folds, judged by {primary}; "
+                f"{len(j.evaluate.cache)} settings run in {j.evaluate.seconds:.0f} s)")
+        print(f"\n{head}\n{summary}")
+        report += [f"\n## {head}\n", summary]
+    header: list[str] = ["fold"]
+    for j in sets:
+        p = j.evaluate.primary
+        header += [f"{j.name} questions", f"{p} train (chosen)", f"{p} held out (defaults)",
+                   f"{p} held out (chosen)"]
+    folds_table = table(header, fold_rows)
     values_table = table(
         ["constant", "default", *(f"fold {f + 1}" for f in range(k)), "whole set"],
         [[n, defaults[n], *(c[n] for c in chosen_by_fold), tuned[n]] for n in grid])
-    print(f"\n{name}\n{summary}\n\n{folds_table}\n\n{values_table}\n")
-    return [
-        f"\n## {name} ({len(questions)} questions, {k} folds, choosing by {primary})\n",
-        summary, "", folds_table, "", values_table, "",
-        f"{len(evaluate.cache)} settings run in {evaluate.seconds:.0f} s.",
-    ]
+    print(f"\n{folds_table}\n\n{values_table}\n")
+    return report + ["\n## Folds\n", folds_table,
+                     "\n## Values chosen (on the other folds; last: on every question)\n",
+                     values_table]
 
 
 def parse_grid(items: list[str]) -> dict[str, list[float]]:
@@ -272,23 +299,27 @@ def main(argv: list[str] | None = None) -> None:
     report = ["# Cross-validated ranking constants\n", machine_header(),
               f"- contender: {args.contender}; seed {args.seed}; {args.passes} passes",
               "- grid: " + "; ".join(f"{n} {v}" for n, v in grid.items())]
-    sets = [s.strip() for s in args.sets.split(",") if s.strip()]
-    for name in sets:
-        if name == "xquad":
-            questions = load_xquad(args.eval)
-            root = corpora / XQUAD_FOLDER
-            files, primary = corpus_files(root), "MRR@10"
-        elif name == "space":
-            questions = load_space(args.space)
-            root = corpora
-            files, primary = russian_files(corpora), "nDCG@10"
-        else:
-            raise SystemExit(f"unknown set {name!r}: xquad or space (the test set is kept apart)")
-        engine = staged_engine(name, files, root, args.workdir / name, args.contender)
-        try:
-            report += run_set(name, questions, engine, primary, grid, args.folds, args.seed,
-                              args.passes, correct)
-        finally:
+    judged, engines = [], []
+    try:
+        for name in [s.strip() for s in args.sets.split(",") if s.strip()]:
+            if name == "xquad":
+                questions = load_xquad(args.eval)
+                root = corpora / XQUAD_FOLDER
+                files, primary = corpus_files(root), "MRR@10"
+            elif name == "space":
+                questions = load_space(args.space)
+                root = corpora
+                files, primary = russian_files(corpora), "nDCG@10"
+            else:
+                raise SystemExit(f"unknown set {name!r}: xquad or space (the test set is kept "
+                                 "apart)")
+            engine = staged_engine(name, files, root, args.workdir / name, args.contender)
+            engines.append(engine)
+            judged.append(Judged(name, Evaluator(engine, questions, primary, correct),
+                                 assign_folds(questions, args.folds, args.seed)))
+        report += run_sets(judged, grid, args.folds, args.passes)
+    finally:
+        for engine in engines:
             engine.close()
     report.append("\nDefaults: " + json.dumps(_defaults()))
     args.out.parent.mkdir(parents=True, exist_ok=True)
