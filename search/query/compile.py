@@ -181,7 +181,8 @@ class _Compiler:
         return found
 
     def excluded(self, group: Group) -> wq.Query | None:
-        return _either([_either(self.node(n)) for n in group.excluded])
+        # only what the words typed say: «-ракета» leaves «ракетный» alone
+        return _either([self.node(n)[0] for n in group.excluded])
 
     def node(self, node: Node) -> tuple[wq.Query | None, wq.Query | None]:
         """A node's evidence as typed and its alternatives."""
