@@ -5,6 +5,8 @@ Process-wide (shared by all threads and index generations):
 - **lemmas** (analysis/morphology.py): a normalised word → its index terms; the process;
   500,000 words.
 - **stems** (analysis/morphology.py): a word or lemma → its Snowball stem; the process; 500,000.
+- **family keys** (query/families.py): a lemma → the root key of its derivational family;
+  the process; 200,000 lemmas.
 - **kazakh stems** (analysis/kazakh.py): (a Kazakh word, its lexicon, the rule families) → its
   stems; the process; 300,000 words.
 - **recent texts' words** (analysis/tokens.py): a text → its words and offsets, so that the
@@ -28,9 +30,9 @@ handle has moved to a newer generation and the last request reading it has ended
 
 - deletion masks and field-length norms per segment, sortable columns and their codes per
   field, the sketch column: one each;
-- derived values (the lemmas sharing a Snowball stem; the agencies' names; a release's
-  related releases; the archive's overview for the front page): key → value; 100,000
-  entries.
+- derived values (the lemmas sharing a Snowball stem or a derivational family; the agencies'
+  names; a release's related releases; the archive's overview for the front page): key →
+  value; 100,000 entries.
 
 Per index folder (the newest generation's, built in a child process after a reindex while
 the previous generation's answers):

@@ -22,12 +22,15 @@ from typing import Any
 
 import numpy as np
 
+from .analysis import words
 from .errors import IndexMissing, QueryError
 from .index import MANIFEST, IndexHandle, Snapshot, open_index
 from .query import (
+    DEFAULT_PARAMS,
     Filters,
     Group,
     Highlighter,
+    RankingParams,
     Token,
     compile_query,
     from_params,
@@ -48,6 +51,7 @@ from .ranking import (
     Scorer,
     best,
     count_facets,
+    feedback_scores,
     fold_copies,
     overview,
     related,
@@ -307,10 +311,12 @@ class _Found:
 class Engine:
     """Every question asked of one index folder; safe to share between threads."""
 
-    def __init__(self, index_dir: Path, *, synonyms: Synonyms | None = None) -> None:
+    def __init__(self, index_dir: Path, *, synonyms: Synonyms | None = None,
+                 params: RankingParams = DEFAULT_PARAMS) -> None:
         self.index_dir = Path(index_dir)
         self.handle = IndexHandle(self.index_dir)
         self.synonyms = synonyms if synonyms is not None else load_synonyms()
+        self.params = params  # the ranking's constants (search/query/params.py)
 
     def close(self) -> None:
         self.handle.close()
@@ -401,9 +407,9 @@ class Engine:
             ranked = _by_date(snap, docnums, scorer.zeros(), depth)
         else:
             parsed = expand(query.parsed, query.words, snap, u, self.synonyms,
-                            translit=translit and u is not None)
+                            translit=translit and u is not None, params=self.params)
             highlighter = highlighter_for(parsed)
-            compiled = compile_query(parsed, snap)
+            compiled = compile_query(parsed, snap, self.params)
             if not compiled.units:
                 if not parsed.units and parsed.excluded:
                     raise QueryError(
@@ -412,14 +418,18 @@ class Engine:
                         "найти.",
                     )
                 return _Found(np.zeros(0, dtype=np.int64), [], highlighter)
-            scores, matched, unit_scores = score_units(scorer, compiled)
+            scores, matched, unit_scores = score_units(scorer, compiled, self.params)
             if flt is not None:
                 matched &= scorer.mask(flt)
+            extra = feedback_scores(snap, scorer, scores, matched, compiled,
+                                    [w for w, _, _ in words(query.words)], self.params)
+            if extra is not None:  # a long question: terms of its best documents, reranked
+                scores = scores + extra * matched
             docnums = np.flatnonzero(matched)
             if sort == "date":
                 ranked = _by_date(snap, docnums, scores, depth)
             else:
-                ranked = best(snap, scores, docnums, unit_scores, compiled, depth)
+                ranked = best(snap, scores, docnums, unit_scores, compiled, depth, self.params)
         return _Found(docnums, ranked, highlighter)
 
     def _result(self, snap: Snapshot, query: _Query, request: SearchRequest, found: _Found

@@ -5,6 +5,7 @@ results (:mod:`.highlight`)."""
 from .compile import BestOf, Boosted, Compiled, compile_query
 from .filters import PARAMS, Filters, from_params, from_tokens, parse_date_bound, split_query
 from .highlight import Highlighter, highlighter_for
+from .params import DEFAULT_PARAMS, RankingParams
 from .parse import (
     MAX_QUERY_WORDS,
     Group,
@@ -20,10 +21,12 @@ from .syntax import OR_WORDS, QUOTES, Token, tokenize
 
 __all__ = [
     "BestOf",
+    "DEFAULT_PARAMS",
     "MAX_QUERY_WORDS",
     "OR_WORDS",
     "PARAMS",
     "QUOTES",
+    "RankingParams",
     "Boosted",
     "Compiled",
     "Filters",

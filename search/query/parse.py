@@ -37,6 +37,8 @@ class Word:
     title_only: bool = False
     boost: float = 1.0  # below 1 for words a query rewrite added (synonyms, transliterations)
     kazakh: bool = False  # analysed as Kazakh (a Kazakh query, or a word with Kazakh letters)
+    stand_in: bool = False  # added by a rewrite: ranked below the words as typed
+    quoted: bool = False  # typed in quotes: no family relatives
 
     @property
     def is_stop(self) -> bool:
@@ -53,6 +55,7 @@ class Phrase:
     title_only: bool = False
     boost: float = 1.0
     kazakh: bool = False
+    stand_in: bool = False  # added by a rewrite (a synonym): ranked below the words as typed
 
 
 @dataclass
@@ -141,7 +144,7 @@ def _phrase(text: str, *, title_only: bool, kazakh: bool) -> Node | None:
         return None
     kazakh = kazakh or has_kazakh_letters(text)
     if len(found) == 1 and len(word_parts(found[0])) == 1:
-        return Word(found[0], title_only=title_only, kazakh=kazakh)
+        return Word(found[0], title_only=title_only, kazakh=kazakh, quoted=True)
     # a quoted «ракеты-носителя» stays strict
     return Phrase(found, title_only=title_only, kazakh=kazakh)
 

@@ -3,50 +3,82 @@
 A document's score is the sum of its units' BM25F scores (search/ranking/bm25f.py), scaled by
 the share of the query's units it matches (documents holding more of the query's words come
 first); among the best few, adjacent query words found close together add a proximity bonus.
+
+Evidence in order. A query word is found either as typed (its lemmas in any inflection, its
+form, a phrase typed) or only through an alternative that stands in for it: a synonym, the
+same name in the other script (a *twin*: Аполлон / Apollo, НАСА / NASA), another lemma of its
+stem or derivational family, a part of a hyphenated word. For each word:
+
+- a document holding it as typed is scored by that, plus `twin_share` of its twins' score and
+  `alternative_share` of the other alternatives' (small: a release saying «астронавт» ten
+  times and «космонавт» twice stays below one saying «космонавт» fourteen times);
+- a document holding only alternatives scores at most just below the weakest document
+  holding the word as typed — or `alternative_cap` of the strongest, when that is more — and
+  earns `alternative_coverage` of the word's coverage.
+
+So a document holding the word as typed ranks above one holding only its synonym, twin or
+relative, unless it holds the word only in passing (below `alternative_cap` of the best
+document holding it) or is clearly weaker on the rest of the query (other words, coverage,
+proximity). The constants are chosen by cross-validation (bench/crossval.py).
 """
 
 from __future__ import annotations
 
 import numpy as np
+from whoosh import query as wq
 
 from ..index import Snapshot
-from ..query import Compiled
+from ..query import DEFAULT_PARAMS, Compiled, RankingParams
 from .bm25f import Scorer, Scores, flatten
 
-__all__ = [
-    "COVERAGE_WEIGHT",
-    "PROXIMITY_BOOST",
-    "PROXIMITY_DEPTH",
-    "PROXIMITY_SLOP",
-    "best",
-    "score_units",
-]
-
-PROXIMITY_BOOST = 0.25
-PROXIMITY_SLOP = 4
-PROXIMITY_DEPTH = 20
-COVERAGE_WEIGHT = 0.5  # documents missing half the words lose a quarter of their score
+__all__ = ["best", "score_units"]
 
 
-def score_units(scorer: Scorer, compiled: Compiled) -> tuple[Scores, np.ndarray, list[Scores]]:
+def score_units(
+    scorer: Scorer, compiled: Compiled, params: RankingParams = DEFAULT_PARAMS
+) -> tuple[Scores, np.ndarray, list[Scores]]:
     """Every document's score, which documents match, and each unit's own scores."""
     total = scorer.zeros()
-    covered = np.zeros(scorer.size, dtype=np.int32)
+    covered = scorer.zeros()
+    matched = np.zeros(scorer.size, dtype=bool)
     per_unit = []
     for unit in compiled.units:
-        unit_scores = scorer.zeros()
-        for clause, factor in flatten(unit):
-            scorer.add(unit_scores, clause, factor)
+        typed = _scores(scorer, unit.typed)
+        held = typed > 0
+        unit_scores = typed
+        if unit.alternatives is not None or unit.twins is not None:
+            others = _scores(scorer, unit.alternatives)
+            twins = _scores(scorer, unit.twins)
+            stand_in = ~held & (others + twins > 0)
+            if held.any():
+                # below the weakest document holding the word as typed, or below a share of
+                # the strongest (a passing mention of the word may be outranked)
+                cap = max(float(typed[held].min()) * (1 - 1e-6),
+                          params.alternative_cap * float(typed[held].max()))
+                with_word = typed + params.twin_share * twins + params.alternative_share * others
+                unit_scores = np.where(held, with_word, np.minimum(others + twins, cap))
+            else:
+                unit_scores = others + twins
+            covered += params.alternative_coverage * stand_in
         per_unit.append(unit_scores)
         total += unit_scores
-        covered += unit_scores > 0
-    matched = covered > 0
+        covered += held
+        matched |= unit_scores > 0
     if compiled.excluded is not None:
         matched &= ~scorer.mask(compiled.excluded)
     n = len(compiled.units)
     if n > 1:
-        total *= 1 - COVERAGE_WEIGHT + COVERAGE_WEIGHT * covered / n
+        weight = params.coverage_weight
+        total *= 1 - weight + weight * covered / n
     return total, matched, per_unit
+
+
+def _scores(scorer: Scorer, query: wq.Query | None) -> Scores:
+    found = scorer.zeros()
+    if query is not None:
+        for clause, factor in flatten(query):
+            scorer.add(found, clause, factor)
+    return found
 
 
 def best(
@@ -56,18 +88,19 @@ def best(
     unit_scores: list[Scores],
     compiled: Compiled,
     depth: int,
+    params: RankingParams = DEFAULT_PARAMS,
 ) -> list[tuple[int, float]]:
     """The best `depth` of the matching documents, best first. Among the first
-    PROXIMITY_DEPTH (positions are costly to read, and this is a tie-breaker), two adjacent
-    query words found within PROXIMITY_SLOP words of each other in the body add
-    PROXIMITY_BOOST times their own scores."""
+    `proximity_depth` (positions are costly to read, and this is a tie-breaker), two adjacent
+    query words found within `proximity_slop` words of each other in the body add
+    `proximity_boost` times their own scores."""
     if len(docnums) > depth:
         docnums = docnums[np.argpartition(-scores[docnums], depth)[:depth]]
     docnums = docnums[np.argsort(-scores[docnums], kind="stable")]
     ranked = [(int(d), float(scores[d])) for d in docnums]
     if not compiled.near:
         return ranked
-    head = dict(ranked[:PROXIMITY_DEPTH])
+    head = dict(ranked[:params.proximity_depth])
     candidates = sorted(head)
     positions: dict[str, dict[int, list[int]]] = {}
     for a, b, forms_a, forms_b in compiled.near:
@@ -77,11 +110,11 @@ def best(
         for docnum in candidates:
             near_a = sorted(p for f in forms_a for p in positions[f].get(docnum, ()))
             near_b = sorted(p for f in forms_b for p in positions[f].get(docnum, ()))
-            if near_a and near_b and _closest(near_a, near_b) <= PROXIMITY_SLOP:
+            if near_a and near_b and _closest(near_a, near_b) <= params.proximity_slop:
                 extra = unit_scores[a][docnum] + unit_scores[b][docnum]
-                head[docnum] += PROXIMITY_BOOST * float(extra)
+                head[docnum] += params.proximity_boost * float(extra)
     # a bonus only raises scores, so the head still outranks the rest
-    return sorted(head.items(), key=lambda item: -item[1]) + ranked[PROXIMITY_DEPTH:]
+    return sorted(head.items(), key=lambda item: -item[1]) + ranked[params.proximity_depth:]
 
 
 def _closest(a: list[int], b: list[int]) -> int:

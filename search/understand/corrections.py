@@ -103,7 +103,7 @@ def plan_corrections(
             continue  # a word of the index is never corrected
         if synonyms is not None and synonyms.match_at([word], 0) is not None:
             continue  # found through its synonyms
-        forms = u.translit(word)
+        forms = u.translit(word, lambda w: snapshot.has_term("body", w))
         if forms:
             plan.sure.append(Edit(start, end, _recase(forms[0], typed), "translit"))
             continue

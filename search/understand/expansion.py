@@ -8,22 +8,21 @@ from __future__ import annotations
 
 from ..analysis import STOP_WORDS, WORD_RE, lemmas, normalize_word
 from ..index import Snapshot
-from ..query import Group, Node, Phrase, Word, tokenize
+from ..query import DEFAULT_PARAMS, Group, Node, Phrase, RankingParams, Word, tokenize
 from .synonyms import Synonyms
 from .tables import Understanding
 
-__all__ = ["SYNONYM_BOOST", "TRANSLIT_BOOST", "expand"]
+__all__ = ["expand"]
 
 # A synonym's or another spelling's documents rank below those with the words as typed: each
-# alternative weighs this much of the typed words' weight (a rarer alternative's higher IDF,
-# or the several words of a phrase, would otherwise outweigh them).
-SYNONYM_BOOST = 0.7
-TRANSLIT_BOOST = 0.7
+# alternative weighs `synonym_boost` or `translit_boost` (search/query/params.py) of the typed
+# words' weight (a rarer alternative's higher IDF, or the several words of a phrase, would
+# otherwise outweigh them).
 
 
 def expand(
     group: Group, q: str, snapshot: Snapshot, u: Understanding | None, synonyms: Synonyms,
-    *, translit: bool = True,
+    *, translit: bool = True, params: RankingParams = DEFAULT_PARAMS,
 ) -> Group:
     """The parsed query `group` of the text `q`, with synonyms and (with `translit` and the
     correction tables `u`) other-script spellings added as alternatives of its words."""
@@ -77,11 +76,11 @@ def expand(
             for n, variant in enumerate(m.entry.variants):
                 if n == m.variant or _contains(variant, m.entry.variants[m.variant]):
                     continue  # «госкорпорация роскосмос» adds nothing to «роскосмос»
-                boost = _relative_boost(SYNONYM_BOOST, typed, variant)
+                boost = _relative_boost(params.synonym_boost, typed, variant)
                 if len(variant) == 1:
-                    unit.append(Word(variant[0], boost=boost))
+                    unit.append(Word(variant[0], boost=boost, stand_in=True))
                 else:
-                    unit.append(Phrase(list(variant), boost=boost))
+                    unit.append(Phrase(list(variant), boost=boost, stand_in=True))
             out.append(_distinct(unit))
             i = m.end
         return out
@@ -90,9 +89,13 @@ def expand(
         if not translit or u is None or word in STOP_WORDS:
             return []
         return [
-            Word(form, boost=_relative_boost(TRANSLIT_BOOST, (word,), (form,)))
-            for form in u.translit(word)
+            Word(form, boost=_relative_boost(params.translit_boost, (word,), (form,)),
+                 stand_in=True)
+            for form in u.translit(word, lemma_exists)
         ]
+
+    def lemma_exists(form: str) -> bool:
+        return snapshot.has_term("body", form) or snapshot.has_term("title", form)
 
     idf_cache: dict[str, float] = {}
 

@@ -7,6 +7,7 @@ reindex the previous generation's tables answer while a child process builds the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from ..analysis import STOP_WORDS, has_kazakh_letters, lemmas, morph, terms
@@ -60,20 +61,35 @@ class Understanding:
                         return max(1, snapshot.doc_frequency(f, form))
         return 0
 
-    def translit(self, word: str) -> list[str]:
-        """The other script's spellings of a word that the index holds, most frequent first."""
+    def translit(self, word: str, lemma_exists: Callable[[str], bool] | None = None
+                 ) -> list[str]:
+        """The other script's spellings of a word that the index holds, most frequent first.
+
+        :param lemma_exists: whether the index holds a lemma; with it, a Latin name also finds
+            the Cyrillic lemma of the forms the index holds (``rogozin`` → «рогозин», when
+            only «Рогозиным» is written), and a Cyrillic form is spelled from its lemmas too
+            («Рогозиным» → ``rogozin``).
+        """
         if len(word) < MIN_TRANSLIT_CHARS or not word.isalpha():
             return []
         script = script_of(word)
         vocab, folded = self.vocab, self.folded
         if script == "en":  # the Russian spelling of a Kazakh name counts too: «Baiterek»
+            def exists(w: str) -> bool:
+                return w in vocab or w in folded or (
+                    lemma_exists is not None and lemma_exists(w))
+
             found = to_cyrillic(word, lambda p: vocab.has_prefix(p) or folded.has_prefix(p),
-                                lambda w: w in vocab or w in folded)
+                                exists)
         elif script == "ru" and len(word) > MIN_TRANSLIT_CHARS and _name_like(word):
             found = to_latin(word, vocab.has_prefix, vocab.__contains__)
+            if lemma_exists is not None:
+                for lemma in lemmas(word):
+                    if lemma != word and len(lemma) > MIN_TRANSLIT_CHARS:
+                        found += to_latin(lemma, vocab.has_prefix, vocab.__contains__)
         else:
             return []
-        found = [w for w in found if w != word and w not in STOP_WORDS]
+        found = list(dict.fromkeys(w for w in found if w != word and w not in STOP_WORDS))
         found.sort(key=lambda w: -(vocab.count(w) or folded.count(w)))
         return found[:MAX_TRANSLIT_FORMS]
 

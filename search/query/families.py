@@ -1,0 +1,103 @@
+"""Derivational families of Russian lemmas: the words a question and the passage answering it
+use for one thing while a lemmatizer keeps them apart.
+
+Two lemmas are of one family when they share a *root key*: the lemma without its reflexive
+particle and one inflectional or derivational ending (verb, noun or adjective), its root's
+final consonant alternation folded (щ/ч/к/ц → т, ж/г/з → д, ш/х → с, the «л» of вл/бл/пл/мл
+dropped), and the о of a secondary imperfective's root restored (рассматривать → рассмотр-).
+So aspect pairs (решить / решать, защитить / защищать, рассмотреть / рассматривать, съесть /
+съедать), verbs and their nouns and adjectives (защита, защитный, защищать; исследовать,
+исследование) meet, from rules alone; the members are looked up among the index's own lemmas.
+The rules overreach at times (a root of three letters is short): members are only ever a
+weak alternative of the word typed (search/query/compile.py).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..caching import register
+from ..index import Snapshot
+
+__all__ = ["MAX_FAMILY_SCAN", "MIN_ROOT", "family_members", "root_key"]
+
+MIN_ROOT = 3
+MAX_FAMILY_SCAN = 400  # index terms looked at per family (alphabetically from its prefix)
+_FIELD = "body"
+
+_CYRILLIC_WORD = re.compile(r"^[а-яё]+$")
+_REFLEXIVE = ("ся", "сь")
+# Endings, longest first; the first leaving a root of MIN_ROOT letters is cut.
+_ENDINGS = sorted(
+    """
+    ирование ирования ировать ывание ивание ывать ивать авать ование овать евать ение ание яние
+    тие ство ость тель ник ический ческий ский овый евый ный ной ний ый ий ой ая яя ое ее ать
+    ять еть ить уть ыть оть ти ие ия ье а я о е ь ы и й
+    """.split(),
+    key=len,
+    reverse=True,
+)
+_IMPERFECTIVE = ("ывать", "ивать", "ывание", "ивание")
+_FOLD = {"щ": "т", "ч": "т", "к": "т", "ц": "т", "ж": "д", "г": "д", "з": "д", "ш": "с",
+         "х": "с"}
+_EPENTHETIC_L = ("вл", "бл", "пл", "мл", "фл")
+
+
+@lru_cache(maxsize=200_000)
+def root_key(lemma: str) -> str | None:
+    """The key a lemma's family shares, or None for a word the rules do not apply to
+    (not Cyrillic, shorter than five letters)."""
+    word = lemma.replace("ё", "е")
+    if len(word) < 5 or not _CYRILLIC_WORD.match(word):
+        return None
+    for particle in _REFLEXIVE:
+        if word.endswith(particle) and len(word) > len(particle) + 4:
+            word = word[: -len(particle)]
+            break
+    if word.endswith("есть") and len(word) > 5:  # съесть, надоесть: the root is «ед»
+        return word[:-4] + "ед"
+    root = word
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_ROOT:
+            root = word[: -len(ending)]
+            if ending in _IMPERFECTIVE:  # рассматр-ивать: the root's о is back in рассмотр-
+                i = root.rfind("а")
+                if i > 0:
+                    root = root[:i] + "о" + root[i + 1 :]
+            break
+    if root.endswith(_EPENTHETIC_L) and len(root) > MIN_ROOT:
+        root = root[:-1]
+    if root.endswith("жд"):
+        root = root[:-2] + "д"
+    last = _FOLD.get(root[-1])
+    if last is not None:
+        root = root[:-1] + last
+    return root
+
+
+register("family keys", root_key)
+
+
+def family_members(snapshot: Snapshot, lemma: str) -> list[str]:
+    """The index's lemmas (body field) in the family of `lemma`, itself included when the
+    index holds it; [] when the rules do not apply. Kept per index generation."""
+    key = root_key(lemma)
+    if key is None:
+        return []
+    return snapshot.derived(("family", key), lambda: _members(snapshot, key))
+
+
+def _members(snapshot: Snapshot, key: str) -> list[str]:
+    # members share the key up to its last two letters (alternations and the restored о
+    # change only those); an о there may be written а
+    stem = key[: max(MIN_ROOT, len(key) - 2)]
+    prefixes = {stem, stem[:-1] + "а"} if stem.endswith("о") else {stem}
+    found = []
+    for prefix in sorted(prefixes):
+        for n, term in enumerate(snapshot.expand_prefix(_FIELD, prefix)):
+            if n >= MAX_FAMILY_SCAN:
+                break
+            if root_key(term) == key and term not in found:
+                found.append(term)
+    return found

@@ -1,0 +1,244 @@
+"""Ranking on real Russian text: evidence in order (the word typed above its stand-ins),
+derivational families, transliteration by lemma, pseudo-relevance feedback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from searching import plain_engine, search
+
+from search.engine import Engine
+from search.index import reindex
+from search.query import DEFAULT_PARAMS, RankingParams
+from search.query.families import root_key
+
+
+def build(tmp_path: Path, docs: dict[str, str], **params: float) -> Engine:
+    corpus = tmp_path / "corpus"
+    for name, text in docs.items():
+        (corpus / name).parent.mkdir(parents=True, exist_ok=True)
+        (corpus / name).write_text(text, encoding="utf-8")
+    report = reindex(corpus, tmp_path / "index", quiet=True)
+    assert not report.skipped
+    return Engine(tmp_path / "index", params=DEFAULT_PARAMS.with_values(**params))
+
+
+def ids(engine: Engine, q: str, **kwargs: object) -> list[str]:
+    return [hit.id for hit in search(engine, q, per_page=50, **kwargs).hits]
+
+
+# --- evidence in order ---------------------------------------------------------------------
+
+COSMONAUTS = {
+    # a NASA release: «астронавт» ten times, «космонавт» twice
+    "nasa-walk.txt": "Астронавт NASA вышел в открытый космос\n\n"
+    "Астронавт NASA Кристофер Кэссиди вышел в открытый космос. Астронавт провёл за бортом "
+    "шесть часов. Вместе с астронавтом работал второй астронавт, Роберт Бенкен. Астронавты "
+    "заменили аккумуляторы. По словам астронавта, работа шла по плану. Астронавтам помогали "
+    "с Земли. Российские космонавты следили за выходом изнутри станции. Это был десятый выход "
+    "астронавта. Следующий выход астронавты совершат через неделю, сообщили космонавты.",
+    # a Roscosmos release about cosmonauts: «космонавт» fourteen times
+    "cosmonaut-training.txt": "Экипаж начал подготовку к полёту\n\n"
+    "В Центре подготовки космонавтов начались тренировки нового экипажа. Космонавт Олег "
+    "Артемьев и космонавт Денис Матвеев провели занятия в скафандрах. Космонавтам предстоит "
+    "полёт на станцию. Инструкторы отметили, что космонавты хорошо подготовлены. Космонавт "
+    "Сергей Корсаков впервые летит в космос. Для космонавта это первый полёт. Космонавтов "
+    "ждут полгода работы. Космонавты проведут эксперименты. Космонавту Артемьеву предстоит "
+    "выход в открытый космос. Космонавты сдали экзамены. Космонавта поздравили коллеги. "
+    "Космонавтов проводят на Байконуре. Космонавт вернётся осенью.",
+    # a long release naming a cosmonaut once in passing
+    "budget.txt": "Бюджет космической отрасли на следующий год\n\n"
+    + "Правительство утвердило расходы на космическую отрасль и строительство космодрома. "
+    * 12
+    + "Часть средств пойдёт на подготовку космонавтов.",
+    # astronauts only
+    "astronaut-only.txt": "Астронавты вернулись на Землю\n\n"
+    "Астронавты экипажа Crew-1 вернулись на Землю. Капсула с астронавтами приводнилась у "
+    "побережья Флориды. Астронавтов встретили спасатели. Все астронавты чувствуют себя "
+    "хорошо. Астронавт Майкл Хопкинс поблагодарил команду.",
+}
+
+
+def test_the_word_as_typed_ranks_above_its_synonyms(tmp_path):
+    engine = build(tmp_path, COSMONAUTS)  # with the shipped synonyms: космонавт = астронавт
+    found = ids(engine, "космонавтов", correct=True)
+    # the release saying «космонавт» fourteen times comes first, not the NASA one saying it
+    # twice beside ten «астронавт» (and an «Астронавт» in its title)
+    assert found[:2] == ["cosmonaut-training.txt", "nasa-walk.txt"]
+    # the release saying only «астронавт» comes after every release that really holds the word
+    assert found.index("astronaut-only.txt") > 1
+    engine.close()
+
+
+def test_a_passing_mention_of_the_word_outranks_its_synonyms_without_a_cap(tmp_path):
+    # alternative_cap 0: the strict order, even for a word said once in a long release
+    engine = build(tmp_path, COSMONAUTS, alternative_cap=0.0)
+    found = ids(engine, "космонавтов", correct=True)
+    assert found == ["cosmonaut-training.txt", "nasa-walk.txt", "budget.txt",
+                     "astronaut-only.txt"]
+    engine.close()
+
+
+def test_a_synonym_counts_once_beside_the_word_typed(tmp_path):
+    # «астронавт» ten times does not add a second score to «космонавт» twice
+    engine = build(tmp_path, COSMONAUTS)
+    found = ids(engine, "космонавт", correct=True)
+    assert found.index("cosmonaut-training.txt") < found.index("nasa-walk.txt")
+    engine.close()
+
+
+def test_the_rest_of_the_query_can_lift_a_synonym_above_the_word(tmp_path):
+    docs = {
+        **COSMONAUTS,
+        "spacesuit.txt": "Новый скафандр для выходов\n\n"
+        "Астронавты испытали новый скафандр для выходов в открытый космос. Скафандр легче "
+        "прежнего.",
+    }
+    engine = build(tmp_path, docs)
+    found = ids(engine, "скафандр космонавта", correct=True)
+    # the release about a spacesuit says «астронавт», not «космонавт», but it holds the other
+    # word: it comes before the releases holding «космонавт» alone; the cosmonauts' training
+    # holds both words as typed («скафандрах» in passing)
+    assert set(found[:2]) == {"spacesuit.txt", "cosmonaut-training.txt"}
+    assert found.index("nasa-walk.txt") < found.index("astronaut-only.txt")
+    engine.close()
+
+
+def test_the_same_name_in_the_other_script_adds_to_the_name_typed(tmp_path):
+    docs = {
+        # «Apollo» in its title (the shipped dictionary: Аполлон = Apollo), «Аполлон» once
+        "apollo-11.txt": "Apollo 11: полвека спустя\n\n"
+        "Полвека назад экипаж «Аполлона-11» высадился на Луну. Миссия Apollo 11 длилась восемь "
+        "дней.",
+        # «Аполлон» twice, in passing
+        "museum.txt": "Музей открыл новый зал\n\n"
+        "В новом зале музея выставлены модели ракет. Рядом с макетом корабля «Аполлон» стоит "
+        "макет «Союза»; модель «Аполлона» подарили коллекционеры.",
+    }
+    engine = build(tmp_path, docs)
+    assert ids(engine, "Аполлон", correct=True) == ["apollo-11.txt", "museum.txt"]
+    engine.close()
+
+
+def test_a_transliteration_ranks_below_the_script_typed(tmp_path):
+    docs = {
+        "ru.txt": "Рогозин посетил Байконур\n\nДмитрий Рогозин осмотрел стартовый стол.",
+        "en.txt": "Rogozin visits Baikonur\n\nRogozin, Rogozin and Rogozin again: "
+        "Dmitry Rogozin inspected the launch pad.",
+    }
+    engine = build(tmp_path, docs)
+    assert ids(engine, "Рогозин", correct=True) == ["ru.txt", "en.txt"]
+    assert ids(engine, "Rogozin", correct=True) == ["en.txt", "ru.txt"]
+    engine.close()
+
+
+# --- transliteration by lemma --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "text"),
+    [
+        ("Rogozin", "Соглашение подписано Дмитрием Рогозиным и главой агентства."),
+        ("Rogozin", "Делегацию возглавил глава Роскосмоса Дмитрия Рогозина ждали к вечеру."),
+        ("Krikalev", "Экипаж встретил Сергея Крикалёва у трапа."),
+        ("Baikonur", "Ракета доставлена на космодром Байконуре в срок."),
+    ],
+)
+def test_a_latin_name_finds_any_inflection_of_the_cyrillic_name(tmp_path, typed, text):
+    docs = {
+        "named.txt": f"Новости отрасли\n\n{text}",
+        "other.txt": "Новости отрасли\n\nНа станции провели плановый ремонт.",
+    }
+    engine = build(tmp_path, docs)
+    assert ids(engine, typed, correct=True) == ["named.txt"]
+    engine.close()
+
+
+def test_an_inflected_cyrillic_name_finds_the_latin_spelling(tmp_path):
+    docs = {
+        "en.txt": "Roscosmos head visits Baikonur\n\nDmitry Rogozin inspected the launch pad.",
+        "other.txt": "Новости отрасли\n\nНа станции провели плановый ремонт.",
+    }
+    engine = build(tmp_path, docs)
+    assert ids(engine, "Рогозиным", correct=True) == ["en.txt"]
+    engine.close()
+
+
+# --- derivational families -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("решить", "решать"),  # aspect pair
+        ("защитить", "защищать"),  # aspect pair with щ/т
+        ("защита", "защищать"),  # noun and verb
+        ("защитный", "защита"),
+        ("рассмотреть", "рассматривать"),  # secondary imperfective, о/а
+        ("съесть", "съедать"),
+        ("спросить", "спрашивать"),
+        ("исследовать", "исследование"),
+        ("запустить", "запуск"),
+        ("победа", "побеждать"),
+        ("установить", "установление"),
+    ],
+)
+def test_words_of_one_family_share_a_root_key(a, b):
+    assert root_key(a) is not None
+    assert root_key(a) == root_key(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("ракета", "рация"), ("космонавт", "космос"), ("станция", "стать"), ("время", "вредный")],
+)
+def test_unrelated_words_do_not_share_a_root_key(a, b):
+    assert root_key(a) != root_key(b)
+
+
+PASSAGES = {
+    "eat.txt": "Питание животных\n\nЗа сутки взрослый слон съел около двухсот килограммов "
+    "травы и веток.",
+    "defence.txt": "Оборона крепости\n\nЗащита крепости держалась три месяца, пока не "
+    "подошло подкрепление.",
+    "defenders.txt": "Отряд на стене\n\nОтряд защищал стену крепости до подхода подкрепления "
+    "и защищал её три месяца.",
+    "other.txt": "Рынок зерна\n\nЦены на зерно выросли за месяц на десять процентов.",
+}
+
+
+def test_a_question_finds_the_other_aspect_of_its_verb(tmp_path):
+    engine = build(tmp_path, PASSAGES, family_boost=0.4)
+    assert ids(engine, "Сколько травы съедает слон?")[0] == "eat.txt"
+    assert ids(engine, "съедает")[0] == "eat.txt"  # «съел» only: through its aspect pair
+    engine.close()
+
+
+def test_a_verb_finds_its_noun_ranked_below_the_verb_itself(tmp_path):
+    engine = build(tmp_path, PASSAGES, family_boost=0.4)
+    assert ids(engine, "защищали") == ["defenders.txt", "defence.txt"]
+    off = build(tmp_path / "off", PASSAGES, family_boost=0.0)
+    assert ids(off, "защищали") == ["defenders.txt"]
+    engine.close()
+    off.close()
+
+
+def test_families_stand_aside_for_quoted_and_exact_words(tmp_path):
+    engine = build(tmp_path, PASSAGES, family_boost=0.4)
+    assert ids(engine, '"защищали"') == ["defenders.txt"]
+    assert ids(engine, "=защищал") == ["defenders.txt"]
+    engine.close()
+
+
+def test_ranking_params_are_checked():
+    with pytest.raises(ValueError, match="unknown"):
+        RankingParams().with_values(no_such_constant=1)
+    assert RankingParams().with_values(proximity_slop=3.0).proximity_slop == 3
+
+
+def test_plain_engine_ranks_with_the_default_params(tmp_path):
+    build(tmp_path, PASSAGES)
+    engine = plain_engine(tmp_path / "index")
+    assert engine.params == DEFAULT_PARAMS
+    engine.close()
