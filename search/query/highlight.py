@@ -5,7 +5,10 @@ A word matches when it shares a lemma, its exact form or its Snowball stem with 
 ``<mark>`` tags is HTML-escaped.
 
 Snippets must be fast on long documents: instead of analysing every word, a regular
-expression finds the words that start like a query term, and only those are analysed.
+expression finds the words that start like a query term, and only those are analysed. That
+expression is a trie of the terms' first letters, each branch opening with a letter, so the
+regular expression engine skips the positions where no term starts without trying every term
+there.
 """
 
 from __future__ import annotations
@@ -37,6 +40,10 @@ _LOOKAHEAD = 4  # characters of a term that a candidate word must start with
 _SENTENCE_END = re.compile(r"[.!?…]\s+|\n")
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
 _SPACES = re.compile(r"\s+")
+# WORD_RE (search/analysis/tokens.py) where a text has no invisible character (the usual case,
+# checked first): its segments are then plain runs of letters and digits, matched much faster.
+_PLAIN_WORD_RE = re.compile(r"[^\W_]+(?:(?:[-\u2010\u2011]|(?<=\d)[.,](?=\d))[^\W_]+)*")
+_WORD_CHAR = re.compile(r"\w")
 
 
 class Highlighter:
@@ -122,7 +129,7 @@ class Highlighter:
             candidates = (
                 m
                 for start in self._candidate_starts(text)
-                if (m := WORD_RE.match(text, start)) is not None
+                if (m := _PLAIN_WORD_RE.match(text, start)) is not None
             )
         found = []
         for m in candidates:
@@ -132,8 +139,7 @@ class Highlighter:
 
     def _candidate_starts(self, text: str) -> list[int]:
         if self._pattern is None:
-            alternatives = sorted({_fold_pattern(s) for s in self._starts if s}, key=len)
-            self._pattern = re.compile(r"\b(?:" + "|".join(alternatives[::-1]) + ")")
+            self._pattern = _starts_pattern({s for s in self._starts if s})
         lowered = text.lower()
         if len(lowered) != len(text):  # a few letters lowercase to two: keep offsets exact
             lowered = "".join(c.lower()[:1] or c for c in text)
@@ -194,6 +200,41 @@ class Highlighter:
 def _fold_pattern(start: str) -> str:
     """A regex for the first letters of a term: е also matches ё, as in the index."""
     return "".join("[её]" if c == "е" else re.escape(c) for c in start)
+
+
+def _starts_pattern(starts: set[str]) -> re.Pattern[str]:
+    """Where a word starts with one of `starts` (lowercase), matching the longest of them.
+
+    A trie of their letters: each branch opens with a letter (ё besides е), so the engine
+    jumps to the positions holding one of the first letters, then follows one letter at a
+    time; `(?<!\\w.)` after the first letter is the word boundary before it. Starts that
+    open with a non-word character or hold ё keep the plain alternation, longest first.
+    """
+    if not starts:
+        return re.compile(r"(?!)")
+    if any("ё" in s or not _WORD_CHAR.match(s[0]) for s in starts):
+        alternatives = sorted({_fold_pattern(s) for s in starts}, key=len)
+        return re.compile(r"\b(?:" + "|".join(alternatives[::-1]) + ")")
+    trie: dict[str, dict] = {}
+    for start in starts:
+        node = trie
+        for c in start:
+            node = node.setdefault(c, {})
+        node[""] = {}
+    branches = []
+    for c in sorted(trie):
+        rest = r"(?<!\w.)" + _trie_pattern(trie[c])
+        branches += [re.escape(c) + rest] + (["ё" + rest] if c == "е" else [])
+    return re.compile("(?:" + "|".join(branches) + ")")
+
+
+def _trie_pattern(node: dict[str, dict]) -> str:
+    """The letters after a trie node: each child's letter and its own rest, optional where a
+    start ends here (greedy, so the longest start that fits is matched)."""
+    children = [_fold_pattern(c) + _trie_pattern(child) for c, child in sorted(node.items()) if c]
+    if not children:
+        return ""
+    return "(?:" + "|".join(children) + ")" + ("?" if "" in node else "")
 
 
 def _fragment_start(text: str, match_start: int, size: int) -> int:
