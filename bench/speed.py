@@ -8,11 +8,19 @@ top-10 snippets, exactly as the page asks for them.
 
     python -m bench.speed [--corpora DIR] [--contenders orbita,snowball,plain,tantivy]
                           [--queries N] [--workdir DIR]
+    python -m bench.speed --queries-only [--index DIR] [--contenders orbita] [--profile FILE]
+
+``--queries-only`` times the queries alone, over the indexes an earlier run left in
+``--workdir`` (or Orbita's index folder ``--index``, e.g. one ``reindex`` wrote), and replaces
+only the query section of the report, with its own date, commit and load average.
+``--profile FILE`` also runs Orbita's queries once more under cProfile and saves the stats
+(read them with ``python -m pstats FILE``).
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import multiprocessing as mp
 import os
@@ -178,11 +186,16 @@ def percentile(sorted_values: list[float], p: float) -> float:
 
 
 def latencies(
-    name: str, root: Path, workdir: Path, queries: list[tuple[str, str]]
+    name: str, root: Path, workdir: Path, queries: list[tuple[str, str]],
+    index: Path | None = None, profile: Path | None = None,
 ) -> list[tuple[float, str, str]]:
-    """(ms, kind, query) per query, after a warm-up."""
+    """(ms, kind, query) per query, after a warm-up; Orbita reads `index` when given. With
+    `profile`, the queries run once more under cProfile, whose stats are saved there."""
     contender = make(name, root)
-    contender.open(workdir)
+    if index is not None and isinstance(contender, Orbita):
+        contender.open_index(index)
+    else:
+        contender.open(workdir)
     timed = []
     try:
         for _kind, q in queries[:20]:  # warm-up: caches, lazily loaded segments
@@ -191,9 +204,28 @@ def latencies(
             t0 = time.perf_counter()
             contender.search(q, 10)
             timed.append((1000 * (time.perf_counter() - t0), kind, q))
+        if profile is not None:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _kind, q in queries:
+                contender.search(q, 10)
+            profiler.disable()
+            profiler.dump_stats(str(profile))
     finally:
         contender.close()
     return timed
+
+
+QUERY_HEADING = "\n## Query latency (top 10; Orbita with snippets)\n"
+
+
+def _with_queries(path: Path, header: list[str], section: list[str]) -> str:
+    """The report at `path` with its query section replaced by `section`, which says when,
+    on which commit and under which load it was measured (the build sections keep theirs)."""
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Speed\n"
+    kept = old.split(QUERY_HEADING, 1)[0].rstrip("\n") + "\n"
+    note = "Measured on its own (`--queries-only`, over an existing index):\n\n" + "".join(header)
+    return "\n".join([kept, QUERY_HEADING, note, *section[1:]]) + "\n"
 
 
 # --- main ---------------------------------------------------------------------------------
@@ -232,9 +264,22 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=20240501)
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/orbita-bench/speed"))
     ap.add_argument("--out", type=Path, default=RESULTS_DIR / "speed.md")
+    ap.add_argument("--queries-only", action="store_true",
+                    help="time the queries over the indexes already in --workdir (no builds)")
+    ap.add_argument("--index", type=Path, default=None,
+                    help="with --queries-only: Orbita's index folder (default: in --workdir)")
+    ap.add_argument("--profile", type=Path, default=None,
+                    help="save cProfile stats of Orbita's queries to this file")
     args = ap.parse_args(argv)
+    if args.index is not None and not args.queries_only:
+        ap.error("--index needs --queries-only")
 
     names = [n.strip() for n in args.contenders.split(",") if n.strip()]
+    if args.queries_only:  # the contenders an earlier run built
+        names = [n for n in names if (n == "orbita" and args.index is not None)
+                 or (args.workdir / n / "index").exists()]
+        if not names:
+            ap.error(f"no index in {args.workdir} (run a full benchmark first, or give --index)")
     root = args.corpora.resolve()
     files = russian_files(root)
     input_mb = sum(f.stat().st_size for f in files) / MB
@@ -245,49 +290,55 @@ def main(argv: list[str] | None = None) -> None:
         f"- corpus: {len(files)} Russian documents, {input_mb:.1f} MB of text\n",
     ]
 
-    build_rows = []
-    for name in names:
-        print(f"build: {name} …", file=sys.stderr, flush=True)
-        workdir = args.workdir / name
-        stats, rss, _wall = in_child(
-            build_job, name, str(root), [str(f) for f in files], str(workdir)
-        )
-        index_mb = dir_size(workdir / "index") / MB
-        build_rows.append(
-            [
-                name,
-                stats.docs,
-                f"{stats.seconds:.1f}",
-                f"{stats.docs / stats.seconds:.0f}",
-                f"{stats.input_bytes / MB / stats.seconds:.2f}",
-                f"{rss:.0f}",
-                f"{index_mb:.0f}",
-            ]
-        )
-    header = ["contender", "docs", "build s", "docs/s", "MB/s", "peak RSS MB", "index MB"]
-    text = table(header, build_rows)
-    print(f"\nBuild from scratch ({len(files)} docs, {input_mb:.1f} MB)\n{text}\n")
-    report += ["\n## Build from scratch\n", text]
+    if not args.queries_only:
+        build_rows = []
+        for name in names:
+            print(f"build: {name} …", file=sys.stderr, flush=True)
+            workdir = args.workdir / name
+            stats, rss, _wall = in_child(
+                build_job, name, str(root), [str(f) for f in files], str(workdir)
+            )
+            index_mb = dir_size(workdir / "index") / MB
+            build_rows.append(
+                [
+                    name,
+                    stats.docs,
+                    f"{stats.seconds:.1f}",
+                    f"{stats.docs / stats.seconds:.0f}",
+                    f"{stats.input_bytes / MB / stats.seconds:.2f}",
+                    f"{rss:.0f}",
+                    f"{index_mb:.0f}",
+                ]
+            )
+        header = ["contender", "docs", "build s", "docs/s", "MB/s", "peak RSS MB", "index MB"]
+        text = table(header, build_rows)
+        print(f"\nBuild from scratch ({len(files)} docs, {input_mb:.1f} MB)\n{text}\n")
+        report += ["\n## Build from scratch\n", text]
 
-    if "orbita" in names:
-        changed = doc_id(files[len(files) // 2], root)
-        rows, warning = orbita_incremental(root, args.workdir / "orbita", changed)
-        text = table(["Orbita reindex", "reindex s", "process s", "peak RSS MB", "report"], rows)
-        text += f"\n\n**{warning}**" if warning else ""
-        print(f"{text}\n")
-        report += [
-            "\n## Orbita incremental reindex\n",
-            text,
-            "\n`reindex s`: the `reindex()` call; `process s`: a fresh process running it "
-            "(interpreter start and imports included).",
-        ]
+        if "orbita" in names:
+            changed = doc_id(files[len(files) // 2], root)
+            rows, warning = orbita_incremental(root, args.workdir / "orbita", changed)
+            header = ["Orbita reindex", "reindex s", "process s", "peak RSS MB", "report"]
+            text = table(header, rows)
+            text += f"\n\n**{warning}**" if warning else ""
+            print(f"{text}\n")
+            report += [
+                "\n## Orbita incremental reindex\n",
+                text,
+                "\n`reindex s`: the `reindex()` call; `process s`: a fresh process running it "
+                "(interpreter start and imports included).",
+            ]
 
     queries = make_queries(root, files, args.queries, args.seed)
     kinds = sorted({k for k, _ in queries})
     lat_rows, kind_rows, slowest = [], [], []
     for name in names:
         print(f"queries: {name} …", file=sys.stderr, flush=True)
-        timed = sorted(latencies(name, root, args.workdir / name, queries), reverse=True)
+        profile = args.profile if name == "orbita" else None
+        timed = sorted(
+            latencies(name, root, args.workdir / name, queries, args.index, profile),
+            reverse=True,
+        )
         every = sorted(ms for ms, _, _ in timed)
         per_kind: dict[str, list[float]] = defaultdict(list)
         for ms, kind, _q in timed:
@@ -310,7 +361,7 @@ def main(argv: list[str] | None = None) -> None:
     counts = Counter(k for k, _ in queries)
     by_kind = table(["p95 ms by kind", *(f"{k} ({counts[k]})" for k in kinds)], kind_rows)
     print(f"Query latency, top 10 (Orbita with snippets)\n{text}\n\n{by_kind}\n")
-    report += ["\n## Query latency (top 10; Orbita with snippets)\n", text, "", by_kind]
+    report += [QUERY_HEADING, text, "", by_kind]
     if slowest:
         text = table(["ms", "kind", "Orbita's slowest queries"], slowest)
         print(f"{text}\n")
@@ -320,8 +371,11 @@ def main(argv: list[str] | None = None) -> None:
     load = f"1-min load average: {load_before:.1f} at the start, {load_after:.1f} at the end"
     print(load)
     report.insert(3, f"- {load} (other processes distort every figure; compare within one run)\n")
+    text = "\n".join(report) + "\n"
+    if args.queries_only:
+        text = _with_queries(args.out, report[1:4], report[report.index(QUERY_HEADING):])
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(report) + "\n", encoding="utf-8")
+    args.out.write_text(text, encoding="utf-8")
     print(f"written {args.out}", file=sys.stderr)
 
 
