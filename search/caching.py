@@ -24,6 +24,9 @@ Process-wide (shared by all threads and index generations):
   term's document numbers and frequencies in that segment, or its absence; the process
   (segments never change, and a new generation shares the old one's); 4,000,000 postings
   (~64 MB), least recently used first.
+- **phrase documents** (ranking/bm25f.py): (generation folder, its segment ids, field, the
+  phrase's terms slot by slot) → the document numbers holding the phrase; the process (a newer
+  generation has its own key); 2,000,000 document numbers (~16 MB), least recently used first.
 
 Per index generation (held by its :class:`~search.index.Snapshot`, dropped with it when the
 handle has moved to a newer generation and the last request reading it has ended):
