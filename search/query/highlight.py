@@ -21,6 +21,7 @@ from html import escape
 from ..analysis import (
     INVISIBLE,
     WORD_RE,
+    fold,
     has_kazakh_letters,
     lemmas,
     normalize_word,
@@ -124,17 +125,14 @@ class Highlighter:
             return []
         if _INVISIBLE_RE.search(text) or (self._lemmas and has_kazakh_letters(text)):
             # rare: analyse every word (Kazakh words may match by another spelling)
-            candidates = WORD_RE.finditer(text)
-        else:
-            candidates = (
-                m
-                for start in self._candidate_starts(text)
-                if (m := _PLAIN_WORD_RE.match(text, start)) is not None
-            )
+            return [m.span() for m in WORD_RE.finditer(text)
+                    if self.matches(normalize_word(m.group()))]
         found = []
-        for m in candidates:
-            if self.matches(normalize_word(m.group())):
-                found.append((m.start(), m.end()))
+        for start in self._candidate_starts(text):
+            m = _PLAIN_WORD_RE.match(text, start)
+            # fold() is normalize_word() for a word without invisible characters
+            if m is not None and self.matches(fold(m.group())):
+                found.append(m.span())
         return found
 
     def _candidate_starts(self, text: str) -> list[int]:
