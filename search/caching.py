@@ -5,6 +5,8 @@ Process-wide (shared by all threads and index generations):
 - **lemmas** (analysis/morphology.py): a normalised word → its index terms; the process;
   500,000 words.
 - **stems** (analysis/morphology.py): a word or lemma → its Snowball stem; the process; 500,000.
+- **text word readings** (query/highlight.py): a word of a hit's text → its lemmas and their
+  stems, which highlighting matches against the query's; the process; 200,000 words.
 - **family keys** (query/families.py): a lemma → the root key of its derivational family;
   the process; 200,000 lemmas.
 - **kazakh stems** (analysis/kazakh.py): (a Kazakh word, its lexicon, the rule families) → its

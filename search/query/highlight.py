@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from functools import lru_cache
 from html import escape
 
 from ..analysis import (
@@ -30,6 +31,7 @@ from ..analysis import (
     to_russian_spelling,
     word_parts,
 )
+from ..caching import register
 from .parse import Group, Node, Phrase, effective_units
 
 __all__ = ["Highlighter", "highlighter_for"]
@@ -100,11 +102,14 @@ class Highlighter:
         return verdict
 
     def _match(self, word: str) -> bool:
+        if word in self._exact or any(word.startswith(p) for p in self._prefixes):
+            return True
+        if not (self._lemmas or self._stems):
+            return False
+        forms, stems = _readings(word)
         return (
-            word in self._exact
-            or any(word.startswith(p) for p in self._prefixes)
-            or (bool(self._lemmas) and not self._lemmas.isdisjoint(lemmas(word)))
-            or (bool(self._stems) and any(stem(form) in self._stems for form in lemmas(word)))
+            not self._lemmas.isdisjoint(forms)
+            or not self._stems.isdisjoint(stems)
             or (bool(self._lemmas) and self._matches_kazakh(word))
         )
 
@@ -123,10 +128,13 @@ class Highlighter:
         """Character spans of the matching words of `text`, in order."""
         if not self._starts:
             return []
-        if _INVISIBLE_RE.search(text) or (self._lemmas and has_kazakh_letters(text)):
-            # rare: analyse every word (Kazakh words may match by another spelling)
+        if _INVISIBLE_RE.search(text):  # rare: analyse every word
             return [m.span() for m in WORD_RE.finditer(text)
                     if self.matches(normalize_word(m.group()))]
+        if self._lemmas and has_kazakh_letters(text):
+            # analyse every word too (Kazakh words may match by another spelling)
+            return [m.span() for m in _PLAIN_WORD_RE.finditer(text)
+                    if self.matches(fold(m.group()))]
         found = []
         for start in self._candidate_starts(text):
             m = _PLAIN_WORD_RE.match(text, start)
@@ -193,6 +201,17 @@ class Highlighter:
         lead = "… " if chosen[0][0] > 0 else ""
         tail = " …" if chosen[-1][1] < len(text.rstrip()) else ""
         return lead + " … ".join(pieces) + tail
+
+
+@lru_cache(maxsize=200_000)
+def _readings(word: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A text word's lemmas and their Snowball stems: what the query's words are matched
+    against (the same words come back in every snippet)."""
+    forms = frozenset(lemmas(word))
+    return forms, frozenset(stem(form) for form in forms)
+
+
+register("text word readings", _readings)
 
 
 def _fold_pattern(start: str) -> str:
