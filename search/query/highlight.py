@@ -225,11 +225,10 @@ def _starts_pattern(starts: set[str]) -> re.Pattern[str]:
     A trie of their letters: each branch opens with a letter (ё besides е), so the engine
     jumps to the positions holding one of the first letters, then follows one letter at a
     time; `(?<!\\w.)` after the first letter is the word boundary before it. Starts that
-    open with a non-word character or hold ё keep the plain alternation, longest first.
+    open with a non-word character or hold ё (and no start at all: every word) keep the plain
+    alternation, longest first.
     """
-    if not starts:
-        return re.compile(r"(?!)")
-    if any("ё" in s or not _WORD_CHAR.match(s[0]) for s in starts):
+    if not starts or any("ё" in s or not _WORD_CHAR.match(s[0]) for s in starts):
         alternatives = sorted({_fold_pattern(s) for s in starts}, key=len)
         return re.compile(r"\b(?:" + "|".join(alternatives[::-1]) + ")")
     trie: dict[str, dict] = {}
