@@ -279,7 +279,7 @@ def _with_queries(path: Path, header: list[str], section: list[str]) -> str:
     """The report at `path` with its query section replaced by `section`, which says when,
     on which commit and under which load it was measured (the build sections keep theirs)."""
     old = path.read_text(encoding="utf-8") if path.exists() else "# Speed\n"
-    kept = old.split(QUERY_HEADING, 1)[0].rstrip("\n") + "\n"
+    kept = old.split(QUERY_HEADING, 1)[0].rstrip("\n")
     note = "Measured on its own (`--queries-only`, over an existing index):\n\n" + "".join(header)
     return "\n".join([kept, QUERY_HEADING, note, *section[1:]]) + "\n"
 
