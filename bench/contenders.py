@@ -109,7 +109,11 @@ class Orbita(Contender):
         return Engine(index_dir)
 
     def open(self, workdir: Path) -> None:
-        self._engine_ = self._engine(workdir / "index")
+        self.open_index(workdir / "index")
+
+    def open_index(self, index_dir: Path) -> None:
+        """Search an index folder directly (one ``reindex`` wrote anywhere)."""
+        self._engine_ = self._engine(index_dir)
 
     def search(self, query: str, k: int = 10) -> list[str]:
         """The page's call: one page of ``k`` hits with highlighted titles and snippets."""

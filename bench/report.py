@@ -19,9 +19,10 @@ def cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
-def engine_version() -> str:
-    """The repository's commit, and whether the engine (``search/``) has uncommitted changes."""
-    repo = Path(__file__).resolve().parent.parent
+def engine_version(repo: Path | None = None) -> str:
+    """The commit of `repo` (by default this repository), and whether its engine (``search/``)
+    has uncommitted changes."""
+    repo = repo or Path(__file__).resolve().parent.parent
 
     def git(*args: str) -> str:
         run = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True)

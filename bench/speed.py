@@ -8,17 +8,28 @@ top-10 snippets, exactly as the page asks for them.
 
     python -m bench.speed [--corpora DIR] [--contenders orbita,snowball,plain,tantivy]
                           [--queries N] [--workdir DIR]
+    python -m bench.speed --queries-only [--index DIR] [--contenders orbita] [--profile FILE]
+
+``--queries-only`` times the queries alone, over the indexes an earlier run left in
+``--workdir`` (or Orbita's index folder ``--index``, e.g. one ``reindex`` wrote), and replaces
+only the query section of the report, with its own date, commit and load average.
+``--profile FILE`` also runs Orbita's queries once more under cProfile and saves the stats
+(read them with ``python -m pstats FILE``). ``--against DIR`` also times the engine of another
+checkout (e.g. ``git worktree add --detach DIR main``) over the same index, query by query in
+turn with Orbita's in a process of its own, so that both see the same load on a shared machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import multiprocessing as mp
 import os
 import random
 import re
 import resource
+import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
@@ -31,12 +42,13 @@ from bench.contenders import DEFAULT_CONTENDERS, BuildStats, Orbita, dir_size, m
 from bench.corpus import (
     DEFAULT_CORPORA,
     DEFAULT_EVAL,
+    REPO_ROOT,
     RESULTS_DIR,
     SPACE_QUERIES,
     doc_id,
     russian_files,
 )
-from bench.report import machine_header, table
+from bench.report import engine_version, machine_header, table
 
 MB = 1024 * 1024
 WORD = re.compile(r"[^\W\d_]{3,}")  # letters only, 3+ characters
@@ -178,22 +190,98 @@ def percentile(sorted_values: list[float], p: float) -> float:
 
 
 def latencies(
-    name: str, root: Path, workdir: Path, queries: list[tuple[str, str]]
+    name: str, root: Path, workdir: Path, queries: list[tuple[str, str]],
+    index: Path | None = None, profile: Path | None = None, against: Any = None,
 ) -> list[tuple[float, str, str]]:
-    """(ms, kind, query) per query, after a warm-up."""
+    """(ms, kind, query) per query, after a warm-up; Orbita reads `index` when given. With
+    `profile`, the queries run once more under cProfile, whose stats are saved there. With
+    `against` (an :class:`OtherEngine`), each query also runs there, in turn (its timings are
+    kept in it)."""
     contender = make(name, root)
-    contender.open(workdir)
+    if index is not None and isinstance(contender, Orbita):
+        contender.open_index(index)
+    else:
+        contender.open(workdir)
     timed = []
     try:
         for _kind, q in queries[:20]:  # warm-up: caches, lazily loaded segments
             contender.search(q, 10)
-        for kind, q in queries:
+            if against is not None:
+                against.search(q)
+        for n, (kind, q) in enumerate(queries):
+            if against is not None and n % 2:  # each goes first half of the time
+                against.timed.append((against.search(q), kind, q))
             t0 = time.perf_counter()
             contender.search(q, 10)
             timed.append((1000 * (time.perf_counter() - t0), kind, q))
+            if against is not None and not n % 2:
+                against.timed.append((against.search(q), kind, q))
+        if profile is not None:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _kind, q in queries:
+                contender.search(q, 10)
+            profiler.disable()
+            profiler.dump_stats(str(profile))
     finally:
         contender.close()
     return timed
+
+
+class OtherEngine:
+    """The engine of another checkout, searching one index in a child process: the page's
+    call (top 10 with snippets), timed there."""
+
+    def __init__(self, checkout: Path, index: Path) -> None:
+        self.label = f"orbita @ {engine_version(checkout)}"
+        self.timed: list[tuple[float, str, str]] = []
+        code = ("from bench.speed import serve_queries; "
+                f"serve_queries({str(checkout)!r}, {str(index)!r})")
+        self._proc = subprocess.Popen(
+            [sys.executable, "-c", code], cwd=REPO_ROOT, text=True,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        )
+
+    def search(self, query: str) -> float:
+        """Milliseconds the other engine took."""
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self._proc.stdin.write(json.dumps(query) + "\n")
+        self._proc.stdin.flush()
+        return float(self._proc.stdout.readline())
+
+    def close(self) -> None:
+        assert self._proc.stdin is not None
+        self._proc.stdin.close()
+        self._proc.wait(timeout=60)
+
+
+def serve_queries(checkout: str, index: str) -> None:
+    """In the child: the checkout's engine answers the queries read from stdin (one JSON
+    string a line) with the milliseconds each took."""
+    sys.path.insert(0, checkout)  # its `search` package, not this one's
+    from search.engine import Engine, QueryError, SearchRequest
+
+    engine = Engine(Path(index))
+    for line in sys.stdin:
+        t0 = time.perf_counter()
+        try:
+            engine.search(SearchRequest(json.loads(line), per_page=10))
+        except QueryError:
+            pass
+        print(1000 * (time.perf_counter() - t0), flush=True)
+    engine.close()
+
+
+QUERY_HEADING = "\n## Query latency (top 10; Orbita with snippets)\n"
+
+
+def _with_queries(path: Path, header: list[str], section: list[str]) -> str:
+    """The report at `path` with its query section replaced by `section`, which says when,
+    on which commit and under which load it was measured (the build sections keep theirs)."""
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Speed\n"
+    kept = old.split(QUERY_HEADING, 1)[0].rstrip("\n")
+    note = "Measured on its own (`--queries-only`, over an existing index):\n\n" + "".join(header)
+    return "\n".join([kept, QUERY_HEADING, note, *section[1:]]) + "\n"
 
 
 # --- main ---------------------------------------------------------------------------------
@@ -232,9 +320,24 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=20240501)
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/orbita-bench/speed"))
     ap.add_argument("--out", type=Path, default=RESULTS_DIR / "speed.md")
+    ap.add_argument("--queries-only", action="store_true",
+                    help="time the queries over the indexes already in --workdir (no builds)")
+    ap.add_argument("--index", type=Path, default=None,
+                    help="with --queries-only: Orbita's index folder (default: in --workdir)")
+    ap.add_argument("--profile", type=Path, default=None,
+                    help="save cProfile stats of Orbita's queries to this file")
+    ap.add_argument("--against", type=Path, default=None,
+                    help="also time another checkout's engine, query by query in turn")
     args = ap.parse_args(argv)
+    if args.index is not None and not args.queries_only:
+        ap.error("--index needs --queries-only")
 
     names = [n.strip() for n in args.contenders.split(",") if n.strip()]
+    if args.queries_only:  # the contenders an earlier run built
+        names = [n for n in names if (n == "orbita" and args.index is not None)
+                 or (args.workdir / n / "index").exists()]
+        if not names:
+            ap.error(f"no index in {args.workdir} (run a full benchmark first, or give --index)")
     root = args.corpora.resolve()
     files = russian_files(root)
     input_mb = sum(f.stat().st_size for f in files) / MB
@@ -245,63 +348,80 @@ def main(argv: list[str] | None = None) -> None:
         f"- corpus: {len(files)} Russian documents, {input_mb:.1f} MB of text\n",
     ]
 
-    build_rows = []
-    for name in names:
-        print(f"build: {name} …", file=sys.stderr, flush=True)
-        workdir = args.workdir / name
-        stats, rss, _wall = in_child(
-            build_job, name, str(root), [str(f) for f in files], str(workdir)
-        )
-        index_mb = dir_size(workdir / "index") / MB
-        build_rows.append(
-            [
-                name,
-                stats.docs,
-                f"{stats.seconds:.1f}",
-                f"{stats.docs / stats.seconds:.0f}",
-                f"{stats.input_bytes / MB / stats.seconds:.2f}",
-                f"{rss:.0f}",
-                f"{index_mb:.0f}",
-            ]
-        )
-    header = ["contender", "docs", "build s", "docs/s", "MB/s", "peak RSS MB", "index MB"]
-    text = table(header, build_rows)
-    print(f"\nBuild from scratch ({len(files)} docs, {input_mb:.1f} MB)\n{text}\n")
-    report += ["\n## Build from scratch\n", text]
+    if not args.queries_only:
+        build_rows = []
+        for name in names:
+            print(f"build: {name} …", file=sys.stderr, flush=True)
+            workdir = args.workdir / name
+            stats, rss, _wall = in_child(
+                build_job, name, str(root), [str(f) for f in files], str(workdir)
+            )
+            index_mb = dir_size(workdir / "index") / MB
+            build_rows.append(
+                [
+                    name,
+                    stats.docs,
+                    f"{stats.seconds:.1f}",
+                    f"{stats.docs / stats.seconds:.0f}",
+                    f"{stats.input_bytes / MB / stats.seconds:.2f}",
+                    f"{rss:.0f}",
+                    f"{index_mb:.0f}",
+                ]
+            )
+        header = ["contender", "docs", "build s", "docs/s", "MB/s", "peak RSS MB", "index MB"]
+        text = table(header, build_rows)
+        print(f"\nBuild from scratch ({len(files)} docs, {input_mb:.1f} MB)\n{text}\n")
+        report += ["\n## Build from scratch\n", text]
 
-    if "orbita" in names:
-        changed = doc_id(files[len(files) // 2], root)
-        rows, warning = orbita_incremental(root, args.workdir / "orbita", changed)
-        text = table(["Orbita reindex", "reindex s", "process s", "peak RSS MB", "report"], rows)
-        text += f"\n\n**{warning}**" if warning else ""
-        print(f"{text}\n")
-        report += [
-            "\n## Orbita incremental reindex\n",
-            text,
-            "\n`reindex s`: the `reindex()` call; `process s`: a fresh process running it "
-            "(interpreter start and imports included).",
-        ]
+        if "orbita" in names:
+            changed = doc_id(files[len(files) // 2], root)
+            rows, warning = orbita_incremental(root, args.workdir / "orbita", changed)
+            header = ["Orbita reindex", "reindex s", "process s", "peak RSS MB", "report"]
+            text = table(header, rows)
+            text += f"\n\n**{warning}**" if warning else ""
+            print(f"{text}\n")
+            report += [
+                "\n## Orbita incremental reindex\n",
+                text,
+                "\n`reindex s`: the `reindex()` call; `process s`: a fresh process running it "
+                "(interpreter start and imports included).",
+            ]
 
     queries = make_queries(root, files, args.queries, args.seed)
     kinds = sorted({k for k, _ in queries})
-    lat_rows, kind_rows, slowest = [], [], []
+    lat_rows, kind_rows, p50_rows, slowest = [], [], [], []
     for name in names:
         print(f"queries: {name} …", file=sys.stderr, flush=True)
-        timed = sorted(latencies(name, root, args.workdir / name, queries), reverse=True)
-        every = sorted(ms for ms, _, _ in timed)
-        per_kind: dict[str, list[float]] = defaultdict(list)
-        for ms, kind, _q in timed:
-            per_kind[kind].append(ms)
-        lat_rows.append(
-            [
-                name,
-                len(every),
-                *(percentile(every, p) for p in (50, 95, 99)),
-                sum(every) / len(every),
-                every[-1],
-            ]
-        )
-        kind_rows.append([name, *(percentile(sorted(per_kind[k]), 95) for k in kinds)])
+        profile = args.profile if name == "orbita" else None
+        other = None
+        if name == "orbita" and args.against is not None:
+            index = args.index or args.workdir / name / "index"
+            other = OtherEngine(args.against.resolve(), index.resolve())
+        try:
+            timed = sorted(
+                latencies(name, root, args.workdir / name, queries, args.index, profile, other),
+                reverse=True,
+            )
+        finally:
+            if other is not None:
+                other.close()
+        runs = [(name, timed)] + ([(other.label, other.timed)] if other is not None else [])
+        for label, found in runs:
+            every = sorted(ms for ms, _, _ in found)
+            per_kind: dict[str, list[float]] = defaultdict(list)
+            for ms, kind, _q in found:
+                per_kind[kind].append(ms)
+            lat_rows.append(
+                [
+                    label,
+                    len(every),
+                    *(percentile(every, p) for p in (50, 95, 99)),
+                    sum(every) / len(every),
+                    every[-1],
+                ]
+            )
+            kind_rows.append([label, *(percentile(sorted(per_kind[k]), 95) for k in kinds)])
+            p50_rows.append([label, *(percentile(sorted(per_kind[k]), 50) for k in kinds)])
         if name == "orbita":
             slowest = [[f"{ms:.1f}", kind, q] for ms, kind, q in timed[:10]]
     text = table(
@@ -309,8 +429,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     counts = Counter(k for k, _ in queries)
     by_kind = table(["p95 ms by kind", *(f"{k} ({counts[k]})" for k in kinds)], kind_rows)
+    by_kind += "\n\n" + table(["p50 ms by kind", *(f"{k} ({counts[k]})" for k in kinds)],
+                              p50_rows)
     print(f"Query latency, top 10 (Orbita with snippets)\n{text}\n\n{by_kind}\n")
-    report += ["\n## Query latency (top 10; Orbita with snippets)\n", text, "", by_kind]
+    report += [QUERY_HEADING, text, "", by_kind]
+    if args.against is not None:
+        report += ["", f"`orbita @ …`: the engine of {args.against}, run query by query in turn "
+                   "with this one (each first half of the time), over the same index."]
     if slowest:
         text = table(["ms", "kind", "Orbita's slowest queries"], slowest)
         print(f"{text}\n")
@@ -320,8 +445,11 @@ def main(argv: list[str] | None = None) -> None:
     load = f"1-min load average: {load_before:.1f} at the start, {load_after:.1f} at the end"
     print(load)
     report.insert(3, f"- {load} (other processes distort every figure; compare within one run)\n")
+    text = "\n".join(report) + "\n"
+    if args.queries_only:
+        text = _with_queries(args.out, report[1:4], report[report.index(QUERY_HEADING):])
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(report) + "\n", encoding="utf-8")
+    args.out.write_text(text, encoding="utf-8")
     print(f"written {args.out}", file=sys.stderr)
 
 

@@ -5,6 +5,8 @@ Process-wide (shared by all threads and index generations):
 - **lemmas** (analysis/morphology.py): a normalised word → its index terms; the process;
   500,000 words.
 - **stems** (analysis/morphology.py): a word or lemma → its Snowball stem; the process; 500,000.
+- **text word readings** (query/highlight.py): a word of a hit's text → its lemmas and their
+  stems, which highlighting matches against the query's; the process; 200,000 words.
 - **family keys** (query/families.py): a lemma → the root key of its derivational family;
   the process; 200,000 lemmas.
 - **kazakh stems** (analysis/kazakh.py): (a Kazakh word, its lexicon, the rule families) → its
@@ -24,6 +26,9 @@ Process-wide (shared by all threads and index generations):
   term's document numbers and frequencies in that segment, or its absence; the process
   (segments never change, and a new generation shares the old one's); 4,000,000 postings
   (~64 MB), least recently used first.
+- **phrase documents** (ranking/bm25f.py): (generation folder, its segment ids, field, the
+  phrase's terms slot by slot) → the document numbers holding the phrase; the process (a newer
+  generation has its own key); 2,000,000 document numbers (~16 MB), least recently used first.
 
 Per index generation (held by its :class:`~search.index.Snapshot`, dropped with it when the
 handle has moved to a newer generation and the last request reading it has ended):

@@ -308,6 +308,19 @@ def test_snippet_of_a_long_article_finds_words_far_down():
     assert highlighter.snippet(near).startswith("<mark>Луноход</mark> готов.")
 
 
+def test_marks_words_at_their_start_whatever_their_case_and_spelling():
+    highlighter = Highlighter()
+    for word in ("ёмкость", "союз-мс", "стартовать", "перезапуск"):
+        highlighter.add_word(word)
+    text = ("Ёмкости «Союза-МС» заправили; ЕМКОСТЬ проверена. Перезапуски и старт: "
+            "«Союз МС-25» стартовал, а предстартовые работы шли в «Союзмаше».")
+    assert highlighter.mark(text) == (
+        "<mark>Ёмкости</mark> «<mark>Союза-МС</mark>» заправили; <mark>ЕМКОСТЬ</mark> "
+        "проверена. <mark>Перезапуски</mark> и старт: «Союз МС-25» <mark>стартовал</mark>, "
+        "а предстартовые работы шли в «Союзмаше»."
+    )
+
+
 def test_text_is_escaped_and_only_mark_tags_remain(engine):
     hit = search(engine, "метеоров").hits[0]
     assert "<script>" not in hit.snippet_html and "<img" not in hit.snippet_html

@@ -90,7 +90,8 @@ class Sketch:
 
 
 def read_sketch(data: bytes) -> Sketch:
-    values = tuple(v for (v,) in _HASH.iter_unpack(data))
+    # one unpack call for the whole sketch: every hit of every search reads one
+    values = struct.unpack(f">{len(data) // _HASH.size}Q", data)
     hashes = values[1:]
     return Sketch(values[0] if values else 0, hashes, frozenset(hashes))
 

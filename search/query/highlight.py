@@ -5,7 +5,10 @@ A word matches when it shares a lemma, its exact form or its Snowball stem with 
 ``<mark>`` tags is HTML-escaped.
 
 Snippets must be fast on long documents: instead of analysing every word, a regular
-expression finds the words that start like a query term, and only those are analysed.
+expression finds the words that start like a query term, and only those are analysed. That
+expression is a trie of the terms' first letters, each branch opening with a letter, so the
+regular expression engine skips the positions where no term starts without trying every term
+there.
 """
 
 from __future__ import annotations
@@ -13,11 +16,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from functools import lru_cache
 from html import escape
 
 from ..analysis import (
     INVISIBLE,
     WORD_RE,
+    fold,
     has_kazakh_letters,
     lemmas,
     normalize_word,
@@ -26,6 +31,7 @@ from ..analysis import (
     to_russian_spelling,
     word_parts,
 )
+from ..caching import register
 from .parse import Group, Node, Phrase, effective_units
 
 __all__ = ["Highlighter", "highlighter_for"]
@@ -37,6 +43,10 @@ _LOOKAHEAD = 4  # characters of a term that a candidate word must start with
 _SENTENCE_END = re.compile(r"[.!?…]\s+|\n")
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
 _SPACES = re.compile(r"\s+")
+# WORD_RE (search/analysis/tokens.py) where a text has no invisible character (the usual case,
+# checked first): its segments are then plain runs of letters and digits, matched much faster.
+_PLAIN_WORD_RE = re.compile(r"[^\W_]+(?:(?:[-\u2010\u2011]|(?<=\d)[.,](?=\d))[^\W_]+)*")
+_WORD_CHAR = re.compile(r"\w")
 
 
 class Highlighter:
@@ -92,11 +102,14 @@ class Highlighter:
         return verdict
 
     def _match(self, word: str) -> bool:
+        if word in self._exact or any(word.startswith(p) for p in self._prefixes):
+            return True
+        if not (self._lemmas or self._stems):
+            return False
+        forms, stems = _readings(word)
         return (
-            word in self._exact
-            or any(word.startswith(p) for p in self._prefixes)
-            or (bool(self._lemmas) and not self._lemmas.isdisjoint(lemmas(word)))
-            or (bool(self._stems) and any(stem(form) in self._stems for form in lemmas(word)))
+            not self._lemmas.isdisjoint(forms)
+            or not self._stems.isdisjoint(stems)
             or (bool(self._lemmas) and self._matches_kazakh(word))
         )
 
@@ -115,25 +128,24 @@ class Highlighter:
         """Character spans of the matching words of `text`, in order."""
         if not self._starts:
             return []
-        if _INVISIBLE_RE.search(text) or (self._lemmas and has_kazakh_letters(text)):
-            # rare: analyse every word (Kazakh words may match by another spelling)
-            candidates = WORD_RE.finditer(text)
-        else:
-            candidates = (
-                m
-                for start in self._candidate_starts(text)
-                if (m := WORD_RE.match(text, start)) is not None
-            )
+        if _INVISIBLE_RE.search(text):  # rare: analyse every word
+            return [m.span() for m in WORD_RE.finditer(text)
+                    if self.matches(normalize_word(m.group()))]
+        if self._lemmas and has_kazakh_letters(text):
+            # analyse every word too (Kazakh words may match by another spelling)
+            return [m.span() for m in _PLAIN_WORD_RE.finditer(text)
+                    if self.matches(fold(m.group()))]
         found = []
-        for m in candidates:
-            if self.matches(normalize_word(m.group())):
-                found.append((m.start(), m.end()))
+        for start in self._candidate_starts(text):
+            m = _PLAIN_WORD_RE.match(text, start)
+            # fold() is normalize_word() for a word without invisible characters
+            if m is not None and self.matches(fold(m.group())):
+                found.append(m.span())
         return found
 
     def _candidate_starts(self, text: str) -> list[int]:
         if self._pattern is None:
-            alternatives = sorted({_fold_pattern(s) for s in self._starts if s}, key=len)
-            self._pattern = re.compile(r"\b(?:" + "|".join(alternatives[::-1]) + ")")
+            self._pattern = _starts_pattern({s for s in self._starts if s})
         lowered = text.lower()
         if len(lowered) != len(text):  # a few letters lowercase to two: keep offsets exact
             lowered = "".join(c.lower()[:1] or c for c in text)
@@ -191,9 +203,54 @@ class Highlighter:
         return lead + " … ".join(pieces) + tail
 
 
+@lru_cache(maxsize=200_000)
+def _readings(word: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A text word's lemmas and their Snowball stems: what the query's words are matched
+    against (the same words come back in every snippet)."""
+    forms = frozenset(lemmas(word))
+    return forms, frozenset(stem(form) for form in forms)
+
+
+register("text word readings", _readings)
+
+
 def _fold_pattern(start: str) -> str:
     """A regex for the first letters of a term: е also matches ё, as in the index."""
     return "".join("[её]" if c == "е" else re.escape(c) for c in start)
+
+
+def _starts_pattern(starts: set[str]) -> re.Pattern[str]:
+    """Where a word starts with one of `starts` (lowercase), matching the longest of them.
+
+    A trie of their letters: each branch opens with a letter (ё besides е), so the engine
+    jumps to the positions holding one of the first letters, then follows one letter at a
+    time; `(?<!\\w.)` after the first letter is the word boundary before it. Starts that
+    open with a non-word character or hold ё (and no start at all: every word) keep the plain
+    alternation, longest first.
+    """
+    if not starts or any("ё" in s or not _WORD_CHAR.match(s[0]) for s in starts):
+        alternatives = sorted({_fold_pattern(s) for s in starts}, key=len)
+        return re.compile(r"\b(?:" + "|".join(alternatives[::-1]) + ")")
+    trie: dict[str, dict] = {}
+    for start in starts:
+        node = trie
+        for c in start:
+            node = node.setdefault(c, {})
+        node[""] = {}
+    branches = []
+    for c in sorted(trie):
+        rest = r"(?<!\w.)" + _trie_pattern(trie[c])
+        branches += [re.escape(c) + rest] + (["ё" + rest] if c == "е" else [])
+    return re.compile("(?:" + "|".join(branches) + ")")
+
+
+def _trie_pattern(node: dict[str, dict]) -> str:
+    """The letters after a trie node: each child's letter and its own rest, optional where a
+    start ends here (greedy, so the longest start that fits is matched)."""
+    children = [_fold_pattern(c) + _trie_pattern(child) for c, child in sorted(node.items()) if c]
+    if not children:
+        return ""
+    return "(?:" + "|".join(children) + ")" + ("?" if "" in node else "")
 
 
 def _fragment_start(text: str, match_start: int, size: int) -> int:

@@ -19,12 +19,21 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.query import spans
 
+from ..caching import LockedLRU, register
 from ..index import K1, Snapshot
 from ..query import BestOf, Boosted
 
-__all__ = ["Scorer", "Scores", "flatten"]
+__all__ = ["CACHED_PHRASE_DOCS", "Scorer", "Scores", "flatten"]
 
 Scores = np.ndarray  # one float per document number of the snapshot
+
+# The documents holding a phrase, per generation: the same phrases come back query after query
+# (a synonym's phrase, «российская федерация» for «Россия»), and reading positions is the
+# costly part of a search. Bounded by the document numbers held (about 16 MB).
+CACHED_PHRASE_DOCS = 2_000_000
+_phrase_docs: LockedLRU = register(
+    "phrase documents", LockedLRU(CACHED_PHRASE_DOCS, getsizeof=lambda docs: 16 + len(docs))
+)
 
 
 def flatten(query: wq.Query, factor: float = 1.0) -> Iterable[tuple[wq.Query, float]]:
@@ -72,37 +81,59 @@ class Scorer:
 
     def add_phrase(self, scores: Scores, slots: list[list[wq.Term]], factor: float) -> None:
         """A phrase: documents where a term of each slot follows one of the slot before,
-        scored like Whoosh's span query (the sum of its terms' scores). Candidates come from
-        intersecting the posting arrays; positions are read for those alone."""
-        snapshot = self.snapshot
+        scored like Whoosh's span query (the sum of its terms' scores)."""
         fieldname = slots[0][0].fieldname
-        candidates = None
-        for slot in slots:
-            found = np.unique(np.concatenate([snapshot.doc_ids(fieldname, t.text) for t in slot]))
-            candidates = found if candidates is None else np.intersect1d(candidates, found)
-            if not len(candidates):
-                return
-        assert candidates is not None
-        docnums = candidates.tolist()
-        placed = [
-            [snapshot.positions(fieldname, t.text, docnums) for t in slot] for slot in slots
-        ]
-        matched = []
-        for docnum in docnums:
-            starts = {p for by_term in placed[0] for p in by_term.get(docnum, ())}
-            for step, slot_positions in enumerate(placed[1:], 1):
-                here = {p for by_term in slot_positions for p in by_term.get(docnum, ())}
-                starts = {p for p in starts if p + step in here}
-                if not starts:
-                    break
-            if starts:
-                matched.append(docnum)
-        if matched:
+        matched = self.phrase_docs(fieldname, [[t.text for t in slot] for slot in slots])
+        if len(matched):
             terms = self.zeros()
             for slot in slots:
                 for term in slot:
                     self.add_term(terms, fieldname, term.text, term.boost)
             scores[matched] += terms[matched] * factor
+
+    def phrase_docs(self, fieldname: str, slots: list[list[str]]) -> np.ndarray:
+        """Document numbers (ascending, read-only) holding a phrase: a term of each slot
+        right after one of the slot before. Kept per generation (see CACHED_PHRASE_DOCS)."""
+        snapshot = self.snapshot
+        if snapshot.gen is None:  # no generation to tell this snapshot's answers apart
+            return self._phrase_docs(fieldname, slots)
+        segments = tuple(leaf.reader().segment().segid for leaf, _ in snapshot.leaves)
+        key = (str(snapshot.gen), segments, fieldname, tuple(map(tuple, slots)))
+        found = _phrase_docs.get(key)
+        if found is None:
+            found = self._phrase_docs(fieldname, slots)
+            _phrase_docs.put(key, found)
+        return found
+
+    def _phrase_docs(self, fieldname: str, slots: list[list[str]]) -> np.ndarray:
+        # Candidates come from intersecting the posting arrays; positions are then read slot
+        # by slot, only for the documents where the phrase is still whole so far.
+        snapshot = self.snapshot
+        candidates = None
+        for slot in slots:
+            held = [snapshot.doc_ids(fieldname, text) for text in slot]
+            found = held[0] if len(held) == 1 else np.unique(np.concatenate(held))
+            candidates = found if candidates is None else np.intersect1d(candidates, found)
+            if not len(candidates):
+                return np.zeros(0, dtype=np.int64)
+        assert candidates is not None
+        docnums = candidates.tolist()
+        starts: dict[int, set[int]] = {}
+        for step, slot in enumerate(slots):
+            placed = [snapshot.positions(fieldname, text, docnums) for text in slot]
+            whole: dict[int, set[int]] = {}
+            for docnum in docnums:
+                here = {p for by_term in placed for p in by_term.get(docnum, ())}
+                if step:
+                    here = {p for p in starts[docnum] if p + step in here}
+                if here:
+                    whole[docnum] = here
+            starts, docnums = whole, list(whole)  # still ascending
+            if not docnums:
+                break
+        found = np.array(docnums, dtype=np.int64)
+        found.flags.writeable = False  # shared through the cache
+        return found
 
     def add_term(self, scores: Scores, fieldname: str, text: str, factor: float) -> None:
         """BM25F scores of every document holding the term (presence only for fields that

@@ -173,10 +173,10 @@ def _layout_edits(tokens: list[Token], q: str, snapshot: Snapshot, u: Understand
             continue
         content += 1
         typed_n = min(_held(w, snapshot, u) for w in typed)
+        if typed_n > FAR_LESS_MAX:
+            continue  # a piece the index holds is no slip, whatever its twin (not looked up)
         twin, twin_n = _best_twin(core, len(typed), snapshot, u)
-        if twin is None or twin_n == 0 or typed_n > FAR_LESS_MAX or (
-            typed_n and twin_n < FAR_LESS_RATIO * typed_n
-        ):
+        if twin is None or twin_n == 0 or (typed_n and twin_n < FAR_LESS_RATIO * typed_n):
             continue
         letters = sum(c.isalpha() for c in core)
         caps = core.isupper() and letters > 1 and script_of(core) == "en"
