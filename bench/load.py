@@ -36,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 from urllib.parse import quote
 
 from .corpus import DEFAULT_CORPORA, RESULTS_DIR, SPACE_QUERIES, corpus_files, russian_folders
@@ -132,32 +132,77 @@ def run_reindex(corpus: Path, index: Path, full: bool, timeout: float) -> tuple[
 
 
 def proc_stats(pid: int) -> dict[str, int]:
-    """RSS (KB), open file descriptors and threads of a process, from /proc."""
-    out = {"rss_kb": 0, "fds": 0, "threads": 0}
+    """RSS and PSS (KB), open file descriptors and threads of a process, from /proc (PSS:
+    its share of the pages it shares with other processes, from smaps_rollup)."""
+    out = {"rss_kb": 0, "pss_kb": 0, "fds": 0, "threads": 0}
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 out["rss_kb"] = int(line.split()[1])
             elif line.startswith("Threads:"):
                 out["threads"] = int(line.split()[1])
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                out["pss_kb"] = int(line.split()[1])
         out["fds"] = len(os.listdir(f"/proc/{pid}/fd"))
     except OSError:
         pass
     return out
 
 
-def start_server(corpus: Path, index: Path, port: int, threads: int, log: IO) -> subprocess.Popen:
+def workers_of(master: int) -> list[int]:
+    """The server's worker processes: the master's children running the master's command
+    (not the processes that build tables, nor multiprocessing's helper)."""
+    try:
+        command = Path(f"/proc/{master}/cmdline").read_bytes()
+    except OSError:
+        return []
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
+            if ppid == master and (entry / "cmdline").read_bytes() == command:
+                found.append(int(entry.name))
+        except (OSError, ValueError):
+            continue
+    return sorted(found)
+
+
+def server_stats(master: int) -> dict[str, Any]:
+    """The whole server: the master's and each worker's figures, and their sums (``rss_kb``,
+    ``pss_kb``, ``fds``, ``threads`` over the master and the workers)."""
+    master_stats = proc_stats(master)
+    workers = {pid: proc_stats(pid) for pid in workers_of(master)}
+    every = [master_stats, *workers.values()]
+    total: dict[str, Any] = {k: sum(s[k] for s in every) for k in master_stats}
+    total["master"] = master_stats
+    total["workers"] = workers
+    return total
+
+
+def serve_command() -> list[str]:
+    """The production server: the installed ``orbita-serve`` beside this Python."""
+    script = Path(sys.executable).with_name("orbita-serve")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "web"]
+
+
+def start_server(
+    corpus: Path, index: Path, port: int, threads: int, log: IO, workers: int | None = None
+) -> subprocess.Popen:
+    """`orbita-serve` (gunicorn, `workers` processes: by default one per core)."""
     return subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "web",
+            *serve_command(),
             "--host",
             "127.0.0.1",
             "--port",
             str(port),
             "--threads",
             str(threads),
+            *(["--workers", str(workers)] if workers else []),
             "--index",
             str(index),
             "--corpus",
