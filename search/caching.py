@@ -213,6 +213,13 @@ class GenerationTables(Generic[T]):
         with ProcessPoolExecutor(max_workers=1, max_tasks_per_child=1) as pool:
             return pool.submit(self._build, gen).result(timeout=self.BUILD_TIMEOUT)
 
+    def save(self, gen: Path) -> None:
+        """Build (in a child process) and save the table for `gen` unless another process
+        did; keep nothing here. A server's master process does this before forking: its
+        workers then load the file at once instead of each building it, and the master does
+        not grow by the build's garbage, which its workers would inherit."""
+        self._produce(gen, in_child=True)
+
     def path(self, gen: Path) -> Path:
         """Where the table built from `gen` is saved."""
         return gen.parent / TABLES_DIR / gen.name / f"{self.name}-{self.version}.pickle"

@@ -544,10 +544,11 @@ class Engine:
             pass
 
     def preload(self) -> None:
-        """Load what every request reads (the morphology dictionaries; the live generation's
-        correction and completion tables, built in a child process if no other process saved
-        them yet) without opening the index: a server does this before forking its workers,
-        which then share that memory."""
+        """Load what every request reads alike and never changes (the morphology
+        dictionaries), and build and save the live generation's correction and completion
+        tables if no process did yet, without opening the index: a server does this before
+        forking its workers, which then share the dictionaries' memory and load the tables'
+        files at once."""
         for word in ("ракета", "ғарыш"):  # the Russian and Kazakh dictionaries load lazily
             terms(word, True)
         try:

@@ -161,9 +161,19 @@ def _wait_healthy(port: int) -> None:
 
 
 def _children(pid: int) -> list[int]:
+    """The server's workers: its children that run its command (not multiprocessing's
+    helper, which building the tables in a child process starts)."""
     out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True,
                          text=True, check=False).stdout
-    return [int(p) for p in out.split()]
+    command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    found = []
+    for child in map(int, out.split()):
+        try:
+            if Path(f"/proc/{child}/cmdline").read_bytes() == command:
+                found.append(child)
+        except OSError:
+            continue
+    return found
 
 
 def _alive(pid: int) -> bool:
@@ -204,7 +214,7 @@ def test_every_worker_follows_a_reindex_and_the_tables_are_built_once(tmp_path):
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     write_releases(corpus, range(12), "r", paragraphs=2)
     reindex(corpus, index, full=True)
-    # the master built the first generation's tables before forking, and saved them
+    # the master saved the first generation's tables before forking
     with serving(index, tmp_path / "log", "--workers", "2", "--threads", "2") as (port, proc):
         saved = sorted(p.name for p in (index / ".tables" / "gen-000001").glob("*.pickle"))
         assert [name.split("-")[0] for name in saved] == ["suggester", "understanding"]

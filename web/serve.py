@@ -6,11 +6,13 @@ generation itself and follows each new ``reindex`` without a restart. SIGTERM st
 gracefully: requests already received are answered first. Where processes cannot fork,
 one waitress process serves with threads.
 
-Before forking, the first process loads what every worker reads alike (the app, the
-morphology dictionaries, the live generation's correction and completion tables) and freezes
-it out of the garbage collector's reach, so the workers share those pages instead of copying
-them. The tables of later generations are built once, by whichever worker needs them first,
-and saved beside the index for the others.
+Before forking, the first process loads what every worker reads alike and never changes (the
+app, the morphology dictionaries) and freezes it out of the garbage collector's reach, so the
+workers share those pages instead of copying them. A generation's correction and completion
+tables are built once and saved beside the index (by this process for the live generation,
+by whichever worker needs them first after a reindex); every worker loads the saved files.
+They are not shared in memory: each reindex replaces them, and a worker's copy of tables
+loaded before the fork would turn private at the first reindex anyway.
 
 A server started before the first reindex answers 503 until the index appears.
 """
@@ -129,7 +131,7 @@ def _warm_up(app: Flask) -> None:
 def preload(app: Flask) -> None:
     """Load, before forking, what all workers read alike, then keep the garbage collector
     off it: a collection writes to every object it visits, which would copy the shared pages
-    into each worker."""
+    into each worker. The live generation's tables are saved for the workers to load."""
     try:
         with app.app_context():
             get_engine().preload()

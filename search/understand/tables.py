@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..analysis import STOP_WORDS, has_kazakh_letters, lemmas, morph, terms
-from ..caching import GenerationTables, register, release_memory
+from ..caching import GenerationTables, register
 from ..index import (
     IndexHandle,
     Snapshot,
@@ -192,15 +192,14 @@ def warm_up(handle: IndexHandle) -> None:
 
 
 def preload(index_dir: Path) -> bool:
-    """Load (or build and save) the live generation's tables without keeping the index open:
-    what a server does before forking its workers, so that they share the tables' memory.
-    False when there is no index yet.
+    """Build (in a child process) and save the live generation's tables, unless they were
+    saved already, without keeping them: what a server does before forking its workers,
+    which then load them at once. False when there is no index yet.
     """
     gen = current_generation(index_dir)
     if gen is None:
         return False
     gen = gen.resolve()  # as a snapshot names its generation
-    understandings.get(gen, exact=True)
-    suggesters.get(gen, exact=True)
-    release_memory()  # what a build left behind
+    understandings.save(gen)
+    suggesters.save(gen)
     return True
