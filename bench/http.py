@@ -562,7 +562,8 @@ def render(
         "RSS / PSS in MB from /proc/PID/status and /proc/PID/smaps_rollup. PSS divides each "
         "page shared by several processes among them, so the PSS column adds up to the "
         "memory the workers really take; RSS counts the shared pages in every worker. The "
-        "master loaded the app, the dictionaries and the generation's tables before forking.",
+        "master loaded the app and the dictionaries before forking; each worker loads the "
+        "generation's correction and completion tables (saved once, beside the index) itself.",
         "",
         table(["workers", "when", "master RSS / PSS", "each worker RSS / PSS",
                "workers' RSS", "workers' PSS", "fds (all)", "threads (all)"], memory_rows),
@@ -580,7 +581,7 @@ def render(
         "side; `request ms` is how long that answering request itself took (a long one waited "
         "inside the server), `hits` its total (0 is a failure). A fresh server per run, the "
         "index files already in the OS cache, the generation's tables already saved beside it "
-        "(the master loads them before it forks). The second query is meant to be found only "
+        "(each worker loads them as it starts). The second query is meant to be found only "
         "through the spelling correction.",
         "",
         table(
