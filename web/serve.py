@@ -23,7 +23,6 @@ import argparse
 import gc
 import logging
 import os
-import sys
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -37,9 +36,6 @@ from .worker import options
 __all__ = ["main", "parse_args"]
 
 DEFAULT_THREADS = 4  # per worker: searches are CPU-bound, more threads only wait for the GIL
-# How often a thread holding the GIL lets another run (Python's default: 5 ms). Shorter, the
-# loop thread that answers /healthz and reads requests waits less behind searches.
-SWITCH_SECONDS = 0.001
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -141,10 +137,6 @@ def preload(app: Flask) -> None:
     gc.freeze()
 
 
-def _post_fork(_server: Any, _worker: Any) -> None:
-    sys.setswitchinterval(SWITCH_SECONDS)
-
-
 def _post_worker_init(worker: Any) -> None:
     start_warm_up(worker.wsgi)
 
@@ -162,7 +154,6 @@ class _Gunicorn:
             "worker_class": "web.worker.WaitressWorker",
             "graceful_timeout": 30,
             "timeout": 60,  # a worker silent this long (stuck) is restarted
-            "post_fork": _post_fork,
             "post_worker_init": _post_worker_init,
             "accesslog": None,
             "errorlog": "-",
