@@ -233,7 +233,9 @@ class GenerationTables(Generic[T]):
             return table
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path.parent / ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            # one lock per table: the correction and completion tables build side by side
+            fd = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC,
+                         0o644)
         except OSError:  # a read-only index folder: each process builds its own
             return self.build_in_child(gen) if in_child else self._build(gen)
         try:
