@@ -299,7 +299,7 @@ class GenerationTables(Generic[T]):
 
             thread = threading.Thread(target=build, name=f"{self.name}-{gen.name}", daemon=True)
             self._background[gen] = thread
-        thread.start()
+            thread.start()  # under the lock: another caller may join it as soon as it is listed
         return thread
 
 
