@@ -40,7 +40,8 @@ handle has moved to a newer generation and the last request reading it has ended
   value; 100,000 entries.
 
 Per index folder (the newest generation's, built in a child process after a reindex while
-the previous generation's answers):
+the previous generation's answers, and saved beside the generation in
+``index/.tables/gen-NNNNNN/`` so that every server process loads what one of them built):
 
 - **correction tables** (understand/tables.py): the vocabulary and its spelling index;
   4 folders.
@@ -56,7 +57,12 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import fcntl
 import gc
+import logging
+import os
+import pickle
+import shutil
 import threading
 from collections.abc import Callable, Hashable
 from concurrent.futures import ProcessPoolExecutor
@@ -67,6 +73,7 @@ from cachetools import LRUCache
 
 __all__ = [
     "CACHES",
+    "TABLES_DIR",
     "GenerationTables",
     "LockedLRU",
     "register",
@@ -79,6 +86,8 @@ T = TypeVar("T")
 V = TypeVar("V")
 
 CACHES: dict[str, Any] = {}  # name -> the cache object (an LRU, an lru_cache'd function, …)
+TABLES_DIR = ".tables"  # in an index folder: the tables built from each generation, saved
+_log = logging.getLogger(__name__)
 
 
 def register(name: str, cache: C) -> C:
@@ -149,16 +158,24 @@ class GenerationTables(Generic[T]):
     build's short-lived peak stays in the child); it then replaces the old one. No request waits
     seconds for a rebuild, and memory holds one table per index rather than one per generation.
 
+    A table is built once per generation, not once per server process: the builder saves it in
+    ``index/.tables/<generation>/<name>-<version>.pickle`` under a file lock, and the other
+    processes wait for that lock and load the file. An index folder the server may not write
+    to gets its tables built in each process, as without the files.
+
     :param build: a module-level function ``build(generation folder) -> table`` (the child
         process imports it by name, and the table comes back pickled).
+    :param version: part of the saved file's name; a change of the code that builds or holds
+        the table must change it, so that an older file is never loaded.
     """
 
     MAX_INDEXES = 4  # index folders whose tables are kept (a server reads one)
     BUILD_TIMEOUT = 600.0
 
-    def __init__(self, name: str, build: Callable[[Path], T]) -> None:
+    def __init__(self, name: str, build: Callable[[Path], T], version: str = "") -> None:
         self.name = name
         self._build = build
+        self.version = version
         self._latest: dict[Path, tuple[str, T]] = {}  # index folder -> (generation, table)
         self._lock = threading.Lock()
         self._building: dict[Path, threading.Lock] = {}  # generation -> its build's lock
@@ -201,6 +218,50 @@ class GenerationTables(Generic[T]):
         with ProcessPoolExecutor(max_workers=1, max_tasks_per_child=1) as pool:
             return pool.submit(self._build, gen).result(timeout=self.BUILD_TIMEOUT)
 
+    def save(self, gen: Path) -> None:
+        """Build (in a child process) and save the table for `gen` unless another process
+        did; keep nothing here. A server's master process does this before forking: its
+        workers then load the file at once instead of each building it, and the master does
+        not grow by the build's garbage, which its workers would inherit."""
+        self._produce(gen, in_child=True)
+
+    def path(self, gen: Path) -> Path:
+        """Where the table built from `gen` is saved."""
+        return gen.parent / TABLES_DIR / gen.name / f"{self.name}-{self.version}.pickle"
+
+    def _produce(self, gen: Path, *, in_child: bool) -> T:
+        """The table for `gen`: its saved file, else built (in a child or here) and saved,
+        by one process while the others wait for it."""
+        path = self.path(gen)
+        table = _load(path)
+        if table is not None:
+            return table
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # one lock per table: the correction and completion tables build side by side
+            fd = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC,
+                         0o644)
+        except OSError:  # a read-only index folder: each process builds its own
+            return self.build_in_child(gen) if in_child else self._build(gen)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # released when fd closes, or the process dies
+            table = _load(path)
+            if table is None:
+                if in_child:
+                    with ProcessPoolExecutor(max_workers=1, max_tasks_per_child=1) as pool:
+                        pool.submit(_build_and_save, self._build, gen, path).result(
+                            timeout=self.BUILD_TIMEOUT)
+                    table = _load(path)
+                    if table is None:
+                        raise OSError(f"the child process did not save {path}")
+                else:
+                    table = self._build(gen)
+                    _save(table, path)
+        finally:
+            os.close(fd)
+        _prune(gen.parent)
+        return table
+
     def _build_here(self, gen: Path) -> T:
         with self._lock:
             lock = self._building.setdefault(gen, threading.Lock())
@@ -208,7 +269,7 @@ class GenerationTables(Generic[T]):
             found = self._latest.get(gen.parent)
             if found is not None and found[0] == gen.name:
                 return found[1]
-            table = self._build(gen)
+            table = self._produce(gen, in_child=False)
             self._store(gen, table)
             return table
 
@@ -230,7 +291,7 @@ class GenerationTables(Generic[T]):
 
             def build() -> None:
                 try:
-                    self._store(gen, self.build_in_child(gen))
+                    self._store(gen, self._produce(gen, in_child=True))
                 except Exception:  # built here instead; if the generation vanished meanwhile,
                     try:  # a later request retries with the newer one
                         self._build_here(gen)
@@ -243,5 +304,44 @@ class GenerationTables(Generic[T]):
 
             thread = threading.Thread(target=build, name=f"{self.name}-{gen.name}", daemon=True)
             self._background[gen] = thread
-        thread.start()
+            thread.start()  # under the lock: another caller may join it as soon as it is listed
         return thread
+
+
+def _build_and_save(build: Callable[[Path], Any], gen: Path, path: Path) -> None:
+    """In a child process: build a table and save it (the parent loads the file)."""
+    _save(build(gen), path)
+
+
+def _save(table: Any, path: Path) -> None:
+    """Write the table's file whole or not at all (readers never see half a file)."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            pickle.dump(table, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:  # a full disk: this process keeps its table, the next one rebuilds
+        _log.warning("could not save %s", path, exc_info=True)
+        tmp.unlink(missing_ok=True)
+
+
+def _load(path: Path) -> Any:
+    """A saved table, or None when there is none (or it cannot be read: it is rebuilt)."""
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except FileNotFoundError:
+        return None
+    except Exception:  # noqa: BLE001 - a damaged file is rebuilt, not served
+        _log.warning("ignoring the unreadable table %s", path, exc_info=True)
+        return None
+
+
+def _prune(index_dir: Path) -> None:
+    """Remove the saved tables of generations that reindex has removed."""
+    try:
+        for folder in (index_dir / TABLES_DIR).iterdir():
+            if not (index_dir / folder.name).is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
+    except OSError:
+        pass

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .analysis import words
+from .analysis import terms, words
 from .errors import IndexMissing, QueryError
 from .index import MANIFEST, IndexHandle, Snapshot, open_index
 from .query import (
@@ -67,6 +67,7 @@ from .understand import (
     expand,
     load_synonyms,
     plan_corrections,
+    preload,
     understanding_for,
     warm_up,
 )
@@ -540,6 +541,19 @@ class Engine:
         try:
             warm_up(self.handle)
         except IndexMissing:
+            pass
+
+    def preload(self) -> None:
+        """Load what every request reads alike and never changes (the morphology
+        dictionaries), and build and save the live generation's correction and completion
+        tables if no process did yet, without opening the index: a server does this before
+        forking its workers, which then share the dictionaries' memory and load the tables'
+        files at once."""
+        for word in ("ракета", "ғарыш"):  # the Russian and Kazakh dictionaries load lazily
+            terms(word, True)
+        try:
+            preload(self.index_dir.resolve())
+        except IndexMissing:  # the index vanished meanwhile: the first request builds them
             pass
 
     def overview(self) -> Overview:

@@ -3,19 +3,26 @@ can hold it — not one that trickles its headers, nor one that never reads its 
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import signal
 import socket
 import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from faultkit import PY, REPO_ROOT, Server, free_port, http_get, write_releases
+from waitress import wasyncore
 
+from search.caching import GenerationTables
 from search.index import reindex
+from web import worker
 
 TRICKLERS = 300  # three times waitress's default connection limit
 SEARCH = "/api/search?q=%D1%80%D0%B0%D0%BA%D0%B5%D1%82%D0%B0"  # «ракета»
@@ -154,9 +161,19 @@ def _wait_healthy(port: int) -> None:
 
 
 def _children(pid: int) -> list[int]:
+    """The server's workers: its children that run its command (not multiprocessing's
+    helper, which building the tables in a child process starts)."""
     out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True,
                          text=True, check=False).stdout
-    return [int(p) for p in out.split()]
+    command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    found = []
+    for child in map(int, out.split()):
+        try:
+            if Path(f"/proc/{child}/cmdline").read_bytes() == command:
+                found.append(child)
+        except OSError:
+            continue
+    return found
 
 
 def _alive(pid: int) -> bool:
@@ -165,3 +182,142 @@ def _alive(pid: int) -> bool:
             f"/proc/{pid}/stat").read_text().split()[2]
     except OSError:
         return False
+
+
+# --- workers: generations, tables, the health check ---------------------------------------
+
+
+def _workers(pid: int, count: int) -> list[int]:
+    """The server's workers, once all `count` have started."""
+    for _ in range(300):
+        found = _children(pid)
+        if len(found) >= count:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"{count} workers did not start")
+
+
+def _open_generations(pid: int, index: Path) -> set[str]:
+    """The generations whose files a process holds open."""
+    found = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = Path(os.readlink(fd))
+        except OSError:
+            continue
+        if target.parent.parent == index and target.parent.name.startswith("gen-"):
+            found.add(target.parent.name)
+    return found
+
+
+def test_every_worker_follows_a_reindex_and_the_tables_are_built_once(tmp_path):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    write_releases(corpus, range(12), "r", paragraphs=2)
+    reindex(corpus, index, full=True)
+    # the master saved the first generation's tables before forking
+    with serving(index, tmp_path / "log", "--workers", "2", "--threads", "2") as (port, proc):
+        saved = sorted(p.name for p in (index / ".tables" / "gen-000001").glob("*.pickle"))
+        assert [name.split("-")[0] for name in saved] == ["suggester", "understanding"]
+        workers = _workers(proc.pid, 2)
+        new_word = "зюзябара"
+        find = f"/api/search?q={quote(new_word)}"
+        assert http_get(port, find).json()["total"] == 0
+
+        write_releases(corpus, [100], "new", marker=new_word, paragraphs=2)
+        reindex(corpus, index)
+        totals = []
+        for _ in range(200):  # until each worker has answered from the new generation
+            with ThreadPoolExecutor(4) as pool:
+                totals += pool.map(lambda _: http_get(port, find).json()["total"], range(4))
+            if all("gen-000002" in _open_generations(w, index) for w in workers):
+                break
+        assert all("gen-000002" in _open_generations(w, index) for w in workers)
+        assert set(totals) == {1}  # no worker answered from the old generation
+        assert _children(proc.pid) == workers  # no restart was needed
+
+        # a correction needs the new generation's tables: the first worker to need them
+        # builds and saves them, the other loads the file (which is never written again)
+        tables, typo = index / ".tables" / "gen-000002", f"/api/search?q={quote('зюзябора')}"
+
+        def corrections(n: int) -> list[str]:
+            with ThreadPoolExecutor(4) as pool:
+                fixes = pool.map(lambda _: http_get(port, typo).json().get("correction"),
+                                 range(n))
+            return [fix["corrected"] if fix else "" for fix in fixes]
+
+        for _ in range(200):  # until every worker has the new tables
+            if all(corrections(8)):
+                break
+            time.sleep(0.05)
+        files = {p.name: p.stat().st_ino for p in tables.glob("*.pickle")}
+        assert [name.split("-")[0] for name in files] == ["understanding"]
+        fixed = corrections(40)
+        assert all(fix.startswith("зюзябар") for fix in fixed)  # the new release's word
+        assert {p.name: p.stat().st_ino for p in tables.glob("*.pickle")} == files
+
+
+def _count_build(gen: Path) -> str:
+    """A table that records each time it is built (in a file beside the index)."""
+    with open(gen.parent / "builds.log", "a", encoding="utf-8") as f:
+        f.write(f"{os.getpid()}\n")
+    time.sleep(0.3)  # long enough for the other processes to be waiting for it
+    return f"table of {gen.name}"
+
+
+def _fetch_table(gen: Path, out: Path) -> None:
+    table = GenerationTables("counted", _count_build, "test").get(gen, exact=True)
+    out.write_text(table, encoding="utf-8")
+
+
+def test_a_generation_table_is_built_by_one_process_and_loaded_by_the_others(tmp_path):
+    gen = tmp_path / "index" / "gen-000003"
+    gen.mkdir(parents=True)
+    context = multiprocessing.get_context("spawn")
+    processes = [context.Process(target=_fetch_table, args=(gen, tmp_path / f"out{n}"))
+                 for n in range(3)]
+    for p in processes:
+        p.start()
+    for p in processes:
+        p.join(timeout=120)
+    assert [p.exitcode for p in processes] == [0, 0, 0]
+    assert len((tmp_path / "index" / "builds.log").read_text().split()) == 1
+    assert {(tmp_path / f"out{n}").read_text() for n in range(3)} == {"table of gen-000003"}
+    # the tables of a generation that reindex removed are removed with the next ones saved
+    gen.rename(gen.with_name("gen-000004"))
+    GenerationTables("counted", _count_build, "test").get(gen.with_name("gen-000004"))
+    assert sorted(p.name for p in (tmp_path / "index" / ".tables").iterdir()) == ["gen-000004"]
+
+
+def test_the_health_check_is_answered_while_every_thread_is_busy():
+    taken, release = threading.Event(), threading.Event()
+
+    def app(environ, start_response):
+        if environ["PATH_INFO"] == "/slow":
+            taken.set()
+            release.wait(30)  # a search that holds the only thread
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [environ["PATH_INFO"].encode()]
+
+    server, socket_map = worker.make_server(app, 1, host="127.0.0.1", port=0)
+    loop = threading.Thread(target=wasyncore.loop,
+                            kwargs={"timeout": 0.1, "map": socket_map, "use_poll": True},
+                            daemon=True)
+    loop.start()
+    port = server.effective_port
+    try:
+        slow: list[bytes] = []
+        holder = threading.Thread(target=lambda: slow.append(http_get(port, "/slow").body))
+        holder.start()
+        queued: list[bytes] = []
+        waiting = threading.Thread(target=lambda: queued.append(http_get(port, "/other").body))
+        assert taken.wait(10)
+        waiting.start()
+        assert http_get(port, "/healthz", timeout=10).body == b"/healthz"
+        assert not release.is_set() and slow == [] and queued == []  # still busy
+    finally:
+        release.set()
+    holder.join(timeout=10)
+    waiting.join(timeout=10)
+    assert slow == [b"/slow"] and queued == [b"/other"]
+    server.close()
+    server.task_dispatcher.shutdown()

@@ -6,12 +6,21 @@ generation itself and follows each new ``reindex`` without a restart. SIGTERM st
 gracefully: requests already received are answered first. Where processes cannot fork,
 one waitress process serves with threads.
 
+Before forking, the first process loads what every worker reads alike and never changes (the
+app, the morphology dictionaries) and freezes it out of the garbage collector's reach, so the
+workers share those pages instead of copying them. A generation's correction and completion
+tables are built once and saved beside the index (by this process for the live generation,
+by whichever worker needs them first after a reindex); every worker loads the saved files.
+They are not shared in memory: each reindex replaces them, and a worker's copy of tables
+loaded before the fork would turn private at the first reindex anyway.
+
 A server started before the first reindex answers 503 until the index appears.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import threading
@@ -93,6 +102,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         app.run(args.host, args.port, debug=False, use_debugger=False, use_reloader=True,
                 request_handler=Handler)
     elif hasattr(os, "fork"):
+        preload(app)
         _Gunicorn(app, address, args.workers, args.threads).run()
     else:  # no fork: one process, threads
         from waitress import serve
@@ -112,6 +122,19 @@ def _warm_up(app: Flask) -> None:
             get_engine().warm_up()
     except Exception:  # the first request builds it instead, and reports what is wrong
         app.logger.exception("warming up the index failed")
+
+
+def preload(app: Flask) -> None:
+    """Load, before forking, what all workers read alike, then keep the garbage collector
+    off it: a collection writes to every object it visits, which would copy the shared pages
+    into each worker. The live generation's tables are saved for the workers to load."""
+    try:
+        with app.app_context():
+            get_engine().preload()
+    except Exception:  # each worker builds what it needs instead, and reports what is wrong
+        app.logger.exception("preloading the index's tables failed")
+    gc.collect()
+    gc.freeze()
 
 
 def _post_worker_init(worker: Any) -> None:

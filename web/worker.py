@@ -5,8 +5,9 @@ reads its answer holds a socket, not a thread.
 
 On top of waitress's own bounds (connection limit, idle timeout, header size) a request must
 arrive whole within REQUEST_SECONDS of its first byte, as a reverse proxy would enforce; and
-cheap requests (the health check, static files, completions) are served before the searches
-queued ahead of them.
+cheap requests (static files, completions) are served before the searches queued ahead of
+them. The health check waits for no thread at all: the loop thread that read it answers it,
+so a worker whose threads are all searching still says at once that it is alive.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ CONNECTION_LIMIT = 1000  # per worker; far above its threads, so waiting clients
 IDLE_SECONDS = 30  # a connection with nothing to do is closed after this
 REQUEST_SECONDS = 15  # a request's headers (and body) must arrive within this
 FAST_PATHS = ("/healthz", "/static/", "/api/suggest")
+INLINE_PATHS = frozenset({"/healthz"})  # answered by the loop thread itself
 TICK_SECONDS = 1.0  # the loop's poll timeout: heartbeats and deadlines are checked this often
 
 
@@ -45,23 +47,40 @@ def options(threads: int) -> dict[str, Any]:
 
 
 class _Channel(HTTPChannel):
-    """A connection that remembers when the request it is reading began."""
+    """A connection that remembers when the request it is reading began, and lets the loop
+    thread serve a health check it has just read."""
 
     request_started = 0.0
+    receiving = False  # the loop thread is parsing what arrived (see _Dispatcher.add_task)
+    serve_inline = False  # the request just read is served by the loop thread
 
     def received(self, data: bytes) -> bool:
         if self.request is None and data:
             self.request_started = time.monotonic()
-        return bool(super().received(data))
+        self.receiving = True
+        try:
+            taken = bool(super().received(data))
+        finally:
+            self.receiving = False
+        if self.serve_inline:  # outside the channel's lock, which service() takes
+            self.serve_inline = False
+            self.service()
+        return taken
 
 
 class _Dispatcher(ThreadedTaskDispatcher):
-    """waitress's thread pool, with cheap requests put at the head of the queue: a health
-    check is not kept waiting behind a queue of searches."""
+    """waitress's thread pool, with cheap requests put at the head of the queue: a completion
+    is not kept waiting behind a queue of searches. A health check just read by the loop
+    thread is not queued at all (its answer is a few hundred bytes: the loop thread never
+    waits to write it, as it could for a connection with much unsent output)."""
 
     def add_task(self, task: Any) -> None:
         requests = getattr(task, "requests", None)
         path = getattr(requests[0], "path", "") if requests else ""
+        if (path in INLINE_PATHS and getattr(task, "receiving", False)
+                and not task.total_outbufs_len):
+            task.serve_inline = True
+            return
         if not path.startswith(FAST_PATHS):
             super().add_task(task)
             return

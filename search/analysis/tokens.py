@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from cachetools import LRUCache
-
-from ..caching import register
+from ..caching import LockedLRU, register
 
 __all__ = [
     "INVISIBLE", "MAX_WORD_CHARS", "PART_RE", "WORD_RE", "fold", "normalize_word", "word_parts",
@@ -57,17 +55,18 @@ def words(text: str) -> list[tuple[str, int, int]]:
     """Normalised words of a text with their character spans, hyphenated words whole.
 
     A document's text is analysed for several fields and its duplicate sketch: the last few
-    results are kept (a thread-local copy is not needed: indexing is one thread per process)."""
-    found = _recent_words.get(text)
+    results are kept (under a lock: a server's threads split queries here too)."""
+    found: list[tuple[str, int, int]] | None = _recent_words.get(text)
     if found is None:
-        found = _recent_words[text] = _split_words(text)
+        found = _split_words(text)
+        _recent_words.put(text, found)
     return found
 
 
 # The title and body of the document being indexed are split once for all the fields that
 # read them (title, body, exact forms, the duplicate sketch); see search/caching.py.
-_recent_words: LRUCache[str, list[tuple[str, int, int]]] = register(
-    "recent texts' words", LRUCache(maxsize=8)
+_recent_words: LockedLRU = register(
+    "recent texts' words", LockedLRU(maxsize=8)
 )
 
 

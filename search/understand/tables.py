@@ -2,17 +2,29 @@
 the vocabulary with its spelling index (corrections, transliterations) and the completions.
 
 Both are kept per index folder in search/caching.py's :class:`GenerationTables`: after a
-reindex the previous generation's tables answer while a child process builds the new ones.
+reindex the previous generation's tables answer while a child process builds the new ones and
+saves them beside the generation, where the server's other processes load them.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
 from ..analysis import STOP_WORDS, has_kazakh_letters, lemmas, morph, terms
 from ..caching import GenerationTables, register
-from ..index import IndexHandle, Snapshot, Vocabulary, open_generation, read_vocabulary
+from ..index import (
+    IndexHandle,
+    Snapshot,
+    Vocabulary,
+    current_generation,
+    open_generation,
+    read_vocabulary,
+)
+from ..index import vocabulary as _vocabulary
+from . import spelling as _spelling
+from . import suggest as _suggest
 from .layout import script_of
 from .spelling import SkeletonIndex
 from .suggest import LIMIT, Suggester, build_suggester
@@ -23,6 +35,7 @@ __all__ = [
     "Understanding",
     "build_understanding",
     "completions",
+    "preload",
     "suggester_for",
     "understanding_for",
     "warm_up",
@@ -117,10 +130,23 @@ def _suggester_at(gen: Path) -> Suggester:
         return build_suggester(snapshot)
 
 
+def _code_version() -> str:
+    """A digest of the code that builds and holds the tables: a saved table is loaded only
+    by the code that saved it."""
+    digest = hashlib.sha256()
+    for module in (_vocabulary, _spelling, _suggest):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+_VERSION = _code_version()
 understandings = register(
-    "correction tables", GenerationTables("understanding", _understanding_at)
+    "correction tables", GenerationTables("understanding", _understanding_at, _VERSION)
 )
-suggesters = register("completion tables", GenerationTables("suggester", _suggester_at))
+suggesters = register(
+    "completion tables", GenerationTables("suggester", _suggester_at, _VERSION)
+)
 
 
 def _generation(snapshot: Snapshot) -> Path:
@@ -163,3 +189,17 @@ def warm_up(handle: IndexHandle) -> None:
     with handle.snapshot() as snapshot:
         understanding_for(snapshot, exact=True)
         suggester_for(snapshot, exact=True)
+
+
+def preload(index_dir: Path) -> bool:
+    """Build (in a child process) and save the live generation's tables, unless they were
+    saved already, without keeping them: what a server does before forking its workers,
+    which then load them at once. False when there is no index yet.
+    """
+    gen = current_generation(index_dir)
+    if gen is None:
+        return False
+    gen = gen.resolve()  # as a snapshot names its generation
+    understandings.save(gen)
+    suggesters.save(gen)
+    return True
