@@ -620,6 +620,9 @@ def render(args: argparse.Namespace, vocab: dict[str, Any], results: dict[int, d
              f"(seed {args.seed}; how: the docstring of bench/scale.py)", ""]
 
     lines += ["## Targets at 100,000 releases (2 cores)", ""]
+    if 100_000 not in results:
+        lines += [f"100,000 releases were not measured in this run: the figures at 100k are "
+                  f"the fits' extrapolation from {', '.join(f'{n:,}' for n in sizes)}.", ""]
     rows, breaks = [], []
     for key, (limit, what) in TARGETS.items():
         ns = [n for n in sizes if key in results[n]]
@@ -671,7 +674,7 @@ def render(args: argparse.Namespace, vocab: dict[str, Any], results: dict[int, d
         [[f"{n:,}", results[n]["docs"], f"{results[n]['input_mb']:.0f}",
           f"{results[n].get('load_start', 0):.1f} → {results[n].get('load_end', 0):.1f}",
           results[n].get("errors", ""), results[n].get("changed_found", ""),
-          results[n]["build_summary"]] for n in sizes],
+          results[n].get("build_summary", "")] for n in sizes],
     ), "",
         "Search: `/api/search?q=…` (top 10 with snippets, the server's default page) over the "
         f"fixed mix of `bench.speed` ({args.queries} queries: the space set, title words and "
