@@ -715,8 +715,8 @@ def render(args: argparse.Namespace, vocab: dict[str, Any], results: dict[int, d
         + (f"came round after {vocab['wrap_at']:,} releases, after which {vocab['coined']:,} "
            "proper names were coined to keep the real exponent."
            if vocab["wrap_at"] else "did not come round (no coined names)."),
-        "Generated releases are shorter than the real documents (3–8 paragraphs: ~2 KB, as "
-        "press releases are, against ~10 KB for an RT article), so they hold fewer terms per "
+        "Generated releases are shorter than the real documents (3–8 paragraphs: ~3 KB, as "
+        "press releases are, against ~14 KB for an RT article), so they hold fewer terms per "
         "document; the exponent, not K, is what carries over.",
     ]
     return "\n".join(lines) + "\n"
