@@ -36,6 +36,7 @@ inflected as a stem would be, are kept (when any is).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -718,8 +719,12 @@ def to_russian_spelling(word: str) -> str:
     return word.translate(_TO_RUSSIAN)
 
 
+# KAZAKH_LETTERS in either case (no other character lowercases to one of them)
+_KAZAKH_LETTER_RE = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
+
+
 def has_kazakh_letters(text: str) -> bool:
-    return any(ch in KAZAKH_LETTERS for ch in text.lower())
+    return _KAZAKH_LETTER_RE.search(text) is not None
 
 
 # Kazakh Latin alphabet (2021): letters to add to the Latin → Cyrillic table of

@@ -7,18 +7,24 @@ from __future__ import annotations
 
 import os
 import pickle
+import struct
 import threading
 import time
+import zlib
 from array import array
 from collections.abc import Iterator
 from queue import Full
 from typing import Any
 
+from whoosh import formats
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import SegmentReader
+from whoosh.system import pack_ushort
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from ..analysis import morph
+from ..analysis import is_lemma_analyzer, lemma_positions, morph
 from ..errors import ReindexError
 from .schema import Codec
 
@@ -32,6 +38,8 @@ __all__ = [
 WRITER_LIMIT_MB = 256
 PARALLEL_FROM = 200  # documents to index before writer processes pay off
 MAX_WRITERS = 4  # one writer process per core, up to this many (each writes a segment)
+SMALL_BLOCK = 128  # bytes of a block of postings below which it is not compressed
+_INT = struct.Struct("!i")  # Whoosh's StructFile.write_int
 # Each incremental run writes a segment (a set of open files, one more pass per query); the
 # small ones are folded together at each commit. Whoosh copies ~50 documents/s when merging,
 # so only segments this small are: a few changed releases stay a quick reindex.
@@ -114,6 +122,36 @@ class _PostingsInMemory:
             self._values.append(b"")
             self.size += self._POSTING_COST
 
+    def add_document_field(self, fieldname: str, docnum: int, items: Any, boost: float,
+                           scorable: bool) -> int:
+        """A document's postings in one field, as (term bytes, frequency, weight, value)
+        items; returns the field's length (the sum of frequencies when it is scorable)."""
+        terms = self._terms.get(fieldname)
+        if terms is None:
+            terms = self._terms[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        length = size = 0
+        term_numbers, doc_numbers = self._term, self._doc
+        weights, values = self._weight, self._values
+        for tbytes, freq, weight, vbytes in items:
+            number = terms.get(tbytes)
+            if number is None:
+                number = terms[tbytes] = self._count
+                self._count += 1
+                size += self._TERM_COST + len(tbytes)
+            term_numbers.append(number)
+            doc_numbers.append(docnum)
+            weights.append(weight * boost)
+            length += freq
+            if vbytes:
+                values.append(vbytes)
+                size += self._POSTING_COST + self._VALUE_COST + len(vbytes)
+            else:
+                values.append(b"")
+                size += self._POSTING_COST
+        self.size += size
+        return length if scorable else 0
+
     def __len__(self) -> int:
         return len(self._doc)
 
@@ -156,47 +194,129 @@ class _PostingsInMemory:
 
 def _write_postings(fieldwriter: Any, schema: Any, lengths: Any, doccount: int,
                     pool: _PostingsInMemory) -> None:
-    """Whoosh's FieldWriter.add_postings for a whole pool: each term's postings go into the
-    W3 postings writer's block buffers a block at a time instead of one call per posting;
-    the block contents and statistics are exactly those its add_posting would gather."""
-    import numpy as np
-
+    """Whoosh's FieldWriter.add_postings for a whole pool, with W3FieldWriter's term steps
+    taken here: each term's postings go into the W3 postings writer's buffers a block at a
+    time instead of one call per posting, with the statistics its add_posting would gather;
+    the postings file's offset is counted instead of asked for twice a term (a system call
+    each time)."""
+    postfile = fieldwriter._postfile
+    tindex = fieldwriter._tindex
     for fieldname, terms in pool.sorted_postings():
         # Whoosh reads a posting's field length byte back as a length; 0 or None do not count
         # in a block's minimum and maximum.
-        field_lengths = np.array(
-            [(lengths.doc_field_length(d, fieldname) or 0) if lengths else 0
-             for d in range(doccount)],
-            dtype=np.int64,
-        )
-        fieldwriter.start_field(fieldname, schema[fieldname])
+        field_lengths = [
+            (lengths.doc_field_length(d, fieldname) or 0) if lengths else 0
+            for d in range(doccount)
+        ]
+        fieldobj = schema[fieldname]
+        fieldwriter.start_field(fieldname, fieldobj)
+        postwriter = fieldwriter._postwriter
+        postwriter._format = fieldobj.format
+        limit = postwriter._blocklimit
+        field_id = pack_ushort(fieldwriter._fieldid)
+        offset = postfile.tell()
         for tbytes, docs, weights, values in terms:
-            fieldwriter.start_term(tbytes)
-            postwriter = fieldwriter._postwriter
-            limit = postwriter._blocklimit
-            for a in range(0, len(docs), limit):
+            terminfo = postwriter._terminfo = W3TermInfo()
+            postwriter._blockcount = 0
+            start = offset
+            all_ids, all_weights = docs.tolist(), weights.tolist()
+            for a in range(0, len(all_ids), limit):
                 if a:
-                    postwriter._write_block()
-                ids = array("I")
-                ids.frombytes(docs[a : a + limit].tobytes())
-                block_weights = weights[a : a + limit].tolist()
-                block_lengths = field_lengths[docs[a : a + limit]]
-                counted = block_lengths[block_lengths > 0]
-                postwriter._ids = ids
+                    offset += _write_block(postwriter)
+                ids = all_ids[a : a + limit]
+                block_weights = all_weights[a : a + limit]
+                counted = [n for n in map(field_lengths.__getitem__, ids) if n]
+                postwriter._ids = array("I", ids)
                 postwriter._weights = array("f", block_weights)
                 postwriter._values = [v for v in values[a : a + limit] if v]
                 postwriter._maxweight = max(0, *block_weights)
-                postwriter._minlength = int(counted.min()) if len(counted) else None
-                postwriter._maxlength = int(counted.max()) if len(counted) else 0
-            fieldwriter.finish_term()
+                postwriter._minlength = min(counted) if counted else None
+                postwriter._maxlength = max(counted) if counted else 0
+            # (Whoosh inlines a term's postings in its entry below inlinelimit postings,
+            # never with the codec's limit of 1.)
+            offset += _write_block(postwriter, last=True)
+            terminfo.set_extent(start, offset - start)
+            postwriter._terminfo = None
+            tindex.add(field_id + tbytes, terminfo.to_bytes())
+        if offset != postfile.tell():
+            raise ReindexError(f"postings of {fieldname} miscounted")
         fieldwriter.finish_field()
+
+
+def _write_block(postwriter: Any, last: bool = False) -> int:
+    """W3PostingsWriter._write_block; returns the number of bytes written. A block of less
+    than SMALL_BLOCK bytes is stored uncompressed (as Whoosh meant to: its reader reads
+    either): zlib costs more than it saves on the few dozen bytes of most terms' postings."""
+    written = 0
+    postfile = postwriter._postfile
+    if not postwriter._blockcount:
+        postfile.write(WHOOSH3_HEADER_MAGIC)
+        written += len(WHOOSH3_HEADER_MAGIC)
+    postwriter._terminfo.add_block(postwriter)
+    data = (postwriter._mini_ids(), postwriter._mini_weights(), postwriter._mini_values())
+    databytes = pickle.dumps(data, 2)
+    comp = postwriter._compression if len(databytes) >= SMALL_BLOCK else 0
+    if comp:
+        databytes = zlib.compress(databytes, comp)
+    ids = postwriter._ids
+    info = (len(ids), ids[-1], postwriter._maxweight, comp,
+            length_to_byte(postwriter._minlength), length_to_byte(postwriter._maxlength))
+    infobytes = pickle.dumps(info, 2)
+    blocklength = len(infobytes) + len(databytes)
+    postfile.write(_INT.pack(-blocklength if last else blocklength))
+    postfile.write(infobytes)
+    postfile.write(databytes)
+    postwriter._blockcount += 1
+    return written + _INT.size + blocklength
 
 
 class _InMemoryPostings(SegmentWriter):
     """A segment writer with postings held by `_PostingsInMemory` (Whoosh's writer classes
-    take no pool class)."""
+    take no pool class), that hands the pool a document's postings field by field, and finds
+    the lemma fields' terms in one pass (analysis.lemma_positions)."""
 
     pool: _PostingsInMemory
+
+    def add_document(self, **fields: Any) -> None:
+        """Whoosh's SegmentWriter.add_document, less its per-posting calls."""
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
+        try:
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    boost = self._field_boost(fields, fieldname, docboost)
+                    items = _field_items(field, value)
+                    length = self.pool.add_document_field(
+                        fieldname, docnum, items, boost, field.scorable
+                    )
+                if field.separate_spelling() or field.vector:
+                    raise NotImplementedError("spelling fields and term vectors")
+                customval = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(
+                    fieldname, field, customval if field.stored else None, length
+                )
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(
+                        fieldname, column, field.to_column_value(customval)
+                    )
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
@@ -205,6 +325,18 @@ class _InMemoryPostings(SegmentWriter):
         self.fieldwriter.close()
         if lengths:
             lengths.close()
+
+
+def _field_items(field: Any, value: Any) -> Any:
+    """What `field.index(value)` gives: (term bytes, frequency, weight, value) items."""
+    lemmas = type(field.format) is formats.Positions and is_lemma_analyzer(field.analyzer)
+    if lemmas and isinstance(value, str):
+        fb, encode = field.format.field_boost, field.format.encode
+        return [
+            (term.encode("utf-8"), len(poses), float(len(poses)) * fb, encode(poses))
+            for term, poses in lemma_positions(value).items()
+        ]
+    return field.index(value)
 
 
 class _SegmentWriter(_InMemoryPostings):
