@@ -81,9 +81,9 @@ _TermPostings = tuple[bytes, Any, Any, list[bytes]]
 class _PostingsInMemory:
     """A segment's postings as they are added, numbered by term, in flat arrays: it stands in
     for Whoosh's PostingPool, which makes a tuple of every posting, sorts them all, spills
-    sorted runs to disk and merges them back (half of a build's time). Here only the terms
+    sorted runs to disk and merges them back (a third of a build's time). Here only the terms
     are sorted, once, and each term's postings are written as whole blocks (`_write_postings`):
-    the segment's files are byte for byte the same. A writer process starts a new segment when
+    the segment holds the very same postings. A writer process starts a new segment when
     `size` (an estimate of the memory held, in bytes) passes its limit."""
 
     _TERM_COST = 120  # a term's dict entry and key, beside its text
