@@ -35,7 +35,7 @@ __all__ = [
 
 # Postings a writer process holds before it writes them out as a segment and starts another:
 # bounds memory on big corpora (each segment is one more pass per query).
-WRITER_LIMIT_MB = 256
+WRITER_LIMIT_MB = 128
 PARALLEL_FROM = 200  # documents to index before writer processes pay off
 MAX_WRITERS = 4  # one writer process per core, up to this many (each writes a segment)
 SMALL_BLOCK = 128  # bytes of a block of postings below which it is not compressed
@@ -75,7 +75,7 @@ def merge_small(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
 
 
 # A term's postings in document order: (term bytes, document numbers, weights, values).
-_TermPostings = tuple[bytes, Any, Any, list[bytes]]
+_TermPostings = tuple[bytes, Any, Any, Any]  # numpy arrays: uint32, float64, object (bytes)
 
 
 class _PostingsInMemory:
@@ -165,7 +165,9 @@ class _PostingsInMemory:
         order = np.lexsort((doc, term))  # by term number, then document
         docs = doc[order]
         weights = np.frombuffer(self._weight, dtype=np.float64)[order]
-        values = [self._values[i] for i in order.tolist()]
+        # (an array of references: a list of the order's numbers would cost 36 bytes each)
+        values = np.array(self._values, dtype=object)[order]
+        self._values = []
         starts = np.zeros(self._count + 1, dtype=np.int64)
         np.cumsum(np.bincount(term, minlength=self._count), out=starts[1:])
         bounds = starts.tolist()
@@ -228,7 +230,7 @@ def _write_postings(fieldwriter: Any, schema: Any, lengths: Any, doccount: int,
                 counted = [n for n in map(field_lengths.__getitem__, ids) if n]
                 postwriter._ids = array("I", ids)
                 postwriter._weights = array("f", block_weights)
-                postwriter._values = [v for v in values[a : a + limit] if v]
+                postwriter._values = [v for v in values[a : a + limit].tolist() if v]
                 postwriter._maxweight = max(0, *block_weights)
                 postwriter._minlength = min(counted) if counted else None
                 postwriter._maxlength = max(counted) if counted else 0
