@@ -7,16 +7,18 @@ from the corpus titles, the XQuAD questions and the space set; Orbita's figure i
 top-10 snippets, exactly as the page asks for them.
 
     python -m bench.speed [--corpora DIR] [--contenders orbita,snowball,plain,tantivy]
+                          [--docs N] [--parts build,incremental,queries]
                           [--queries N] [--workdir DIR]
-    python -m bench.speed --queries-only [--index DIR] [--contenders orbita] [--profile FILE]
 
-``--queries-only`` times the queries alone, over the indexes an earlier run left in
-``--workdir`` (or Orbita's index folder ``--index``, e.g. one ``reindex`` wrote), and replaces
-only the query section of the report, with its own date, commit and load average.
-``--profile FILE`` also runs Orbita's queries once more under cProfile and saves the stats
-(read them with ``python -m pstats FILE``). ``--against DIR`` also times the engine of another
-checkout (e.g. ``git worktree add --detach DIR main``) over the same index, query by query in
-turn with Orbita's in a process of its own, so that both see the same load on a shared machine.
+``--docs N`` builds on a fixed-seed sample of N documents (the same N gives the same files
+every run), so that fixed costs (process start, dictionaries, writer processes) show up
+beside the full corpus; ``--parts build`` measures only the builds. ``--parts queries`` times
+the queries alone, over the indexes an earlier run left in ``--workdir`` (or Orbita's index
+folder ``--index``, e.g. one ``reindex`` wrote). ``--profile FILE`` also runs Orbita's queries
+once more under cProfile and saves the stats (read them with ``python -m pstats FILE``).
+``--against DIR`` also times the engine of another checkout (e.g. ``git worktree add --detach
+DIR main``) over the same index, query by query in turn with Orbita's in a process of its own,
+so that both see the same load on a shared machine.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from bench.report import engine_version, machine_header, table
 MB = 1024 * 1024
 WORD = re.compile(r"[^\W\d_]{3,}")  # letters only, 3+ characters
 MARKER = "орбитапереиндексация"  # a word no corpus contains, added by the changed-file test
+PARTS = ("build", "incremental", "queries")
 
 
 # --- child processes ----------------------------------------------------------------------
@@ -103,7 +106,8 @@ def in_child(job: Callable[..., Any], *args: Any) -> tuple[Any, float, float]:
     """Run ``job(*args)`` in a fresh spawned process: (result, peak RSS MB, process seconds).
 
     Peak RSS is the larger of the child's own ru_maxrss and the /proc-polled sum over its
-    process tree (which covers writers that fork helpers).
+    process tree (which covers writers that fork helpers). A poll reads all of /proc (~15 ms
+    on a busy machine): polled every quarter second, it takes little CPU from the child.
     """
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
@@ -113,7 +117,7 @@ def in_child(job: Callable[..., Any], *args: Any) -> tuple[Any, float, float]:
     polled = 0.0
     while proc.is_alive() and queue.empty():
         polled = max(polled, _tree_rss_mb(proc.pid))  # type: ignore[arg-type]
-        time.sleep(0.05)
+        time.sleep(0.25)
     try:
         status, result, rss, _inner = queue.get(timeout=60)
     except Empty:
@@ -272,18 +276,6 @@ def serve_queries(checkout: str, index: str) -> None:
     engine.close()
 
 
-QUERY_HEADING = "\n## Query latency (top 10; Orbita with snippets)\n"
-
-
-def _with_queries(path: Path, header: list[str], section: list[str]) -> str:
-    """The report at `path` with its query section replaced by `section`, which says when,
-    on which commit and under which load it was measured (the build sections keep theirs)."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Speed\n"
-    kept = old.split(QUERY_HEADING, 1)[0].rstrip("\n")
-    note = "Measured on its own (`--queries-only`, over an existing index):\n\n" + "".join(header)
-    return "\n".join([kept, QUERY_HEADING, note, *section[1:]]) + "\n"
-
-
 # --- main ---------------------------------------------------------------------------------
 
 
@@ -318,75 +310,117 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--contenders", default=",".join(DEFAULT_CONTENDERS))
     ap.add_argument("--queries", type=int, default=400, help="latency queries (at least 300)")
     ap.add_argument("--seed", type=int, default=20240501)
+    ap.add_argument("--docs", type=int, default=0,
+                    help="build on a fixed-seed sample of this many documents (0: all)")
+    ap.add_argument("--parts", default=",".join(PARTS),
+                    help=f"what to measure, of {','.join(PARTS)}")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/orbita-bench/speed"))
     ap.add_argument("--out", type=Path, default=RESULTS_DIR / "speed.md")
-    ap.add_argument("--queries-only", action="store_true",
-                    help="time the queries over the indexes already in --workdir (no builds)")
     ap.add_argument("--index", type=Path, default=None,
-                    help="with --queries-only: Orbita's index folder (default: in --workdir)")
+                    help="with --parts queries: Orbita's index folder (default: in --workdir)")
     ap.add_argument("--profile", type=Path, default=None,
                     help="save cProfile stats of Orbita's queries to this file")
     ap.add_argument("--against", type=Path, default=None,
                     help="also time another checkout's engine, query by query in turn")
     args = ap.parse_args(argv)
-    if args.index is not None and not args.queries_only:
-        ap.error("--index needs --queries-only")
 
     names = [n.strip() for n in args.contenders.split(",") if n.strip()]
-    if args.queries_only:  # the contenders an earlier run built
+    parts = {p.strip() for p in args.parts.split(",") if p.strip()}
+    if parts - set(PARTS):
+        raise SystemExit(f"Unknown parts {', '.join(sorted(parts - set(PARTS)))}")
+    if args.index is not None and parts != {"queries"}:
+        ap.error("--index needs --parts queries")
+    if "build" not in parts:  # the contenders an earlier run built
         names = [n for n in names if (n == "orbita" and args.index is not None)
                  or (args.workdir / n / "index").exists()]
         if not names:
-            ap.error(f"no index in {args.workdir} (run a full benchmark first, or give --index)")
+            ap.error(f"no index in {args.workdir} (run the build part first, or give --index)")
     root = args.corpora.resolve()
     files = russian_files(root)
+    everything = len(files)
+    if 0 < args.docs < len(files):
+        files = sample(files, args.docs, args.seed)
     input_mb = sum(f.stat().st_size for f in files) / MB
     load_before = os.getloadavg()[0]
+    sampled = f" (a fixed-seed sample of all {everything})" if len(files) < everything else ""
     report = [
         "# Speed\n",
         machine_header(),
-        f"- corpus: {len(files)} Russian documents, {input_mb:.1f} MB of text\n",
+        f"- corpus: {len(files)} Russian documents{sampled}, {input_mb:.1f} MB of text\n",
     ]
 
-    if not args.queries_only:
-        build_rows = []
-        for name in names:
-            print(f"build: {name} …", file=sys.stderr, flush=True)
-            workdir = args.workdir / name
-            stats, rss, _wall = in_child(
-                build_job, name, str(root), [str(f) for f in files], str(workdir)
-            )
-            index_mb = dir_size(workdir / "index") / MB
-            build_rows.append(
-                [
-                    name,
-                    stats.docs,
-                    f"{stats.seconds:.1f}",
-                    f"{stats.docs / stats.seconds:.0f}",
-                    f"{stats.input_bytes / MB / stats.seconds:.2f}",
-                    f"{rss:.0f}",
-                    f"{index_mb:.0f}",
-                ]
-            )
-        header = ["contender", "docs", "build s", "docs/s", "MB/s", "peak RSS MB", "index MB"]
-        text = table(header, build_rows)
-        print(f"\nBuild from scratch ({len(files)} docs, {input_mb:.1f} MB)\n{text}\n")
-        report += ["\n## Build from scratch\n", text]
+    if "build" in parts:
+        report += build_section(names, root, files, args.workdir)
+    if "orbita" in names and "incremental" in parts:
+        report += incremental_section(root, files, args.workdir)
+    if "queries" in parts:
+        report += queries_section(names, root, files, args)
 
-        if "orbita" in names:
-            changed = doc_id(files[len(files) // 2], root)
-            rows, warning = orbita_incremental(root, args.workdir / "orbita", changed)
-            header = ["Orbita reindex", "reindex s", "process s", "peak RSS MB", "report"]
-            text = table(header, rows)
-            text += f"\n\n**{warning}**" if warning else ""
-            print(f"{text}\n")
-            report += [
-                "\n## Orbita incremental reindex\n",
-                text,
-                "\n`reindex s`: the `reindex()` call; `process s`: a fresh process running it "
-                "(interpreter start and imports included).",
+    load_after = os.getloadavg()[0]
+    load = f"1-min load average: {load_before:.1f} at the start, {load_after:.1f} at the end"
+    print(load)
+    report.insert(3, f"- {load} (other processes distort every figure; compare within one run)\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(report) + "\n", encoding="utf-8")
+    print(f"written {args.out}", file=sys.stderr)
+
+
+def sample(files: list[Path], n: int, seed: int) -> list[Path]:
+    """A fixed-seed sample of `n` files, in corpus order: every corpus in its proportion."""
+    chosen = set(random.Random(seed).sample(range(len(files)), n))
+    return [f for i, f in enumerate(files) if i in chosen]
+
+
+def build_section(names: list[str], root: Path, files: list[Path], workdir_root: Path) -> list[str]:
+    input_mb = sum(f.stat().st_size for f in files) / MB
+    build_rows, rates = [], {}
+    for name in names:
+        print(f"build: {name} …", file=sys.stderr, flush=True)
+        workdir = workdir_root / name
+        stats, rss, _wall = in_child(
+            build_job, name, str(root), [str(f) for f in files], str(workdir)
+        )
+        index_mb = dir_size(workdir / "index") / MB
+        rates[name] = stats.docs / stats.seconds
+        build_rows.append(
+            [
+                name,
+                stats.docs,
+                f"{stats.seconds:.1f}",
+                f"{stats.docs / stats.seconds:.0f}",
+                f"{stats.input_bytes / MB / stats.seconds:.2f}",
+                f"{rss:.0f}",
+                f"{index_mb:.0f}",
             ]
+        )
+    header = ["contender", "docs", "build s", "docs/s", "MB/s", "peak RSS MB", "index MB"]
+    text = table(header, build_rows)
+    if "orbita" in rates and "snowball" in rates:
+        text += (f"\n\nOrbita builds {rates['orbita'] / rates['snowball']:.2f}× as many "
+                 "documents a second as Whoosh + Snowball.")
+    print(f"\nBuild from scratch ({len(files)} docs, {input_mb:.1f} MB)\n{text}\n")
+    return ["\n## Build from scratch\n", text]
 
+
+def incremental_section(root: Path, files: list[Path], workdir_root: Path) -> list[str]:
+    """Orbita's reindex of the index the build wrote (run the build part first)."""
+    changed = doc_id(files[len(files) // 2], root)
+    rows, warning = orbita_incremental(root, workdir_root / "orbita", changed)
+    text = table(["Orbita reindex", "reindex s", "process s", "peak RSS MB", "report"], rows)
+    text += f"\n\n**{warning}**" if warning else ""
+    print(f"{text}\n")
+    return [
+        "\n## Orbita incremental reindex\n",
+        text,
+        "\n`reindex s`: the `reindex()` call; `process s`: a fresh process running it "
+        "(interpreter start and imports included).",
+    ]
+
+
+def queries_section(
+    names: list[str], root: Path, files: list[Path], args: argparse.Namespace
+) -> list[str]:
+    report: list[str] = []
     queries = make_queries(root, files, args.queries, args.seed)
     kinds = sorted({k for k, _ in queries})
     lat_rows, kind_rows, p50_rows, slowest = [], [], [], []
@@ -432,7 +466,7 @@ def main(argv: list[str] | None = None) -> None:
     by_kind += "\n\n" + table(["p50 ms by kind", *(f"{k} ({counts[k]})" for k in kinds)],
                               p50_rows)
     print(f"Query latency, top 10 (Orbita with snippets)\n{text}\n\n{by_kind}\n")
-    report += [QUERY_HEADING, text, "", by_kind]
+    report += ["\n## Query latency (top 10; Orbita with snippets)\n", text, "", by_kind]
     if args.against is not None:
         report += ["", f"`orbita @ …`: the engine of {args.against}, run query by query in turn "
                    "with this one (each first half of the time), over the same index."]
@@ -440,17 +474,7 @@ def main(argv: list[str] | None = None) -> None:
         text = table(["ms", "kind", "Orbita's slowest queries"], slowest)
         print(f"{text}\n")
         report += ["", text]
-
-    load_after = os.getloadavg()[0]
-    load = f"1-min load average: {load_before:.1f} at the start, {load_after:.1f} at the end"
-    print(load)
-    report.insert(3, f"- {load} (other processes distort every figure; compare within one run)\n")
-    text = "\n".join(report) + "\n"
-    if args.queries_only:
-        text = _with_queries(args.out, report[1:4], report[report.index(QUERY_HEADING):])
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
-    print(f"written {args.out}", file=sys.stderr)
+    return report
 
 
 if __name__ == "__main__":

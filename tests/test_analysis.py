@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from search.analysis import exact_analyzer, lemma_analyzer, lemmas, words
+from search.analysis.analyzers import lemma_positions as index_positions
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 def lemma_positions(text: str) -> list[tuple[str, int]]:
@@ -140,3 +145,25 @@ def test_exact_field_keeps_forms_as_written_lowercased_and_yo_folded():
 def test_words_gives_spans_of_the_text():
     text = "Союз-2.1б стартовал 26.12.2016"
     assert [text[s:e] for _, s, e in words(text)] == ["Союз-2.1б", "стартовал", "26.12.2016"]
+
+
+MIXED_TEXTS = [
+    (REPO_ROOT / "corpus" / "mdai-kz" / "baikonur-talks-baiterek.txt").read_text(encoding="utf-8"),
+    "Ракета-носитель «Союз-2.1б» стартовала 26.12.2016 с космодрома Восточный; на орбиту "
+    "выведены спутники «Гонец-М» и ОАЭ.Следующее — МКС-65, МС-25, Прогресс МС-1.",
+    "Ко\u0301смос, ра\u00adкета, \u200bСША, Королёв и Гагарин-Гагарин-Гагарин: 1,5 тонны.",
+    "Байқоңыр ғарыш айлағынан «Бәйтерек» кешенінің құрылысы туралы келіссөздер жүргізілді. "
+    "Глава Казкосмоса Атамқұлов посетил Бәйтерек. Елбасы Қазақстан-Ресей ынтымақтастығы "
+    "жөнінде айтты. NASA and Roscosmos signed the agreement on space-station crews.",
+    "x" * 70 + "-" + "y" * 3 + " а-б-в-г-д е\u2011ж 2-3-4",
+]
+
+
+@pytest.mark.parametrize("text", MIXED_TEXTS)
+def test_lemma_positions_for_indexing_agree_with_the_analyzer(text):
+    """The writer's one-pass lemma_positions gives the index exactly the analyzer's terms."""
+    expected: dict[str, list[int]] = {}
+    for term, pos in lemma_positions(text):
+        expected.setdefault(term, []).append(pos)
+    assert index_positions(text) == expected
+    assert list(index_positions(text).items()) == list(expected.items())  # same order

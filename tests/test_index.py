@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from searching import plain_engine, search
 from whoosh import index as whoosh_index
-from whoosh.writing import PostingPool
 
 from search.corpus import load_document
 from search.engine import Engine
@@ -305,27 +304,30 @@ def test_incremental_runs_fold_their_small_segments_together(corpus, tmp_path, m
     assert ids(index_dir, "орбиты") == ["progress-2.txt"]
 
 
-def test_postings_sorted_on_disk_give_the_same_index(corpus, tmp_path, monkeypatch):
-    for n in range(20):
+def test_writer_processes_past_their_memory_limit_write_more_segments_of_the_same_index(
+        corpus, tmp_path, monkeypatch):
+    for n in range(40):
         write(corpus / f"launch-{n}.txt", f"Пуск {n}\n\nРакета «Союз-2.1б» стартовала с "
               f"космодрома Восточный {n + 1} апреля; на орбиту выведены спутники «Гонец-М».")
-    reindex(corpus, tmp_path / "in-memory")
-    runs = []
-    write_run = PostingPool._write_run
-    monkeypatch.setattr(PostingPool, "_write_run", lambda pool, f, items: (
-        runs.append(len(items)), write_run(pool, f, items)))
-    monkeypatch.setattr(writers, "WRITER_LIMIT_MB", 0.05)  # spill every ~300 postings
-    reindex(corpus, tmp_path / "on-disk")
-    assert len(runs) >= 3  # several runs, merged back
+    reindex(corpus, tmp_path / "serial")
+    monkeypatch.setattr(writers, "PARALLEL_FROM", 10)
+    reindex(corpus, tmp_path / "parallel")
+    monkeypatch.setattr(writers, "WRITER_LIMIT_MB", 0.02)  # a segment every ~10 releases
+    reindex(corpus, tmp_path / "split")
+    assert len(segment_sizes(tmp_path / "split")) > len(segment_sizes(tmp_path / "parallel"))
+    assert sum(segment_sizes(tmp_path / "split")) == 41
 
     def terms(index_dir: Path) -> list[tuple]:
         ix = whoosh_index.open_dir(current_generation(index_dir))
         with ix.reader() as r:
             return [(f, t, r.doc_frequency(f, t), r.frequency(f, t)) for f, t in r.all_terms()]
 
-    assert terms(tmp_path / "on-disk") == terms(tmp_path / "in-memory")
+    assert terms(tmp_path / "split") == terms(tmp_path / "parallel") == terms(tmp_path / "serial")
     for query in ("космодрома Восточный", '"Гонец-М"', "байтерек"):
-        assert ids(tmp_path / "on-disk", query) == ids(tmp_path / "in-memory", query) != []
+        found = sorted(ids(tmp_path / "serial", query))
+        assert found != []
+        assert sorted(ids(tmp_path / "split", query)) == found
+        assert sorted(ids(tmp_path / "parallel", query)) == found
 
 
 def test_one_searcher_serves_every_thread_and_the_old_one_closes_when_done(corpus, tmp_path):

@@ -2,7 +2,13 @@
 (:mod:`.tokens`), the index terms of a word (:mod:`.morphology`, :mod:`.kazakh`), the pipes
 Whoosh runs over a field (:mod:`.analyzers`), and the language of a text (:mod:`.language`)."""
 
-from .analyzers import exact_analyzer, folded_analyzer, lemma_analyzer
+from .analyzers import (
+    exact_analyzer,
+    folded_analyzer,
+    is_lemma_analyzer,
+    lemma_analyzer,
+    lemma_positions,
+)
 from .kazakh import has_kazakh_letters, to_russian_spelling
 from .language import LANGUAGES, detect_language
 from .morphology import STOP_WORDS, is_stop_word, lemmas, morph, stem, terms
@@ -19,8 +25,10 @@ __all__ = [
     "fold",
     "folded_analyzer",
     "has_kazakh_letters",
+    "is_lemma_analyzer",
     "is_stop_word",
     "lemma_analyzer",
+    "lemma_positions",
     "lemmas",
     "morph",
     "normalize_word",

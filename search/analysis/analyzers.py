@@ -18,7 +18,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from typing import Any
 
-from whoosh.analysis import Composable, Filter, Token, Tokenizer
+from whoosh.analysis import Composable, CompositeAnalyzer, Filter, Token, Tokenizer
 
 from .kazakh import has_kazakh_letters, to_russian_spelling
 from .language import kazakh_spans
@@ -27,7 +27,8 @@ from .tokens import MAX_WORD_CHARS, PART_RE, words
 
 __all__ = [
     "CompoundFilter", "DropStopWordsFilter", "FoldFilter", "LemmaFilter", "WordTokenizer",
-    "exact_analyzer", "folded_analyzer", "lemma_analyzer",
+    "exact_analyzer", "folded_analyzer", "is_lemma_analyzer", "lemma_analyzer",
+    "lemma_positions",
 ]
 
 class WordTokenizer(Tokenizer):
@@ -121,6 +122,37 @@ class LemmaFilter(Filter):
 def lemma_analyzer() -> Composable:
     """Analyzer of the ``title`` and ``body`` fields."""
     return WordTokenizer() | CompoundFilter() | LemmaFilter()
+
+
+def is_lemma_analyzer(analyzer: Any) -> bool:
+    """Whether `analyzer` is :func:`lemma_analyzer`'s pipe (as unpickled from an index)."""
+    return isinstance(analyzer, CompositeAnalyzer) and [type(a) for a in analyzer.items] == [
+        WordTokenizer, CompoundFilter, LemmaFilter
+    ]
+
+
+def lemma_positions(text: str) -> dict[str, list[int]]:
+    """The terms :func:`lemma_analyzer` finds in `text`, each with its positions (in the
+    order the pipe yields them): what indexing needs, without a token object passed through
+    three generators for every word. tests/test_analysis.py checks the two agree."""
+    found: dict[str, list[int]] = {}
+    spans = kazakh_spans(text)
+    starts = [start for start, _ in spans]
+    pos = 0
+    for word, start, _end in words(text):
+        i = bisect_right(starts, start) - 1
+        kazakh = i >= 0 and start < spans[i][1]
+        for form in terms(word, kazakh):
+            found.setdefault(form, []).append(pos)
+        if word.isalnum() or len(word) > MAX_WORD_CHARS:
+            pos += 1
+            continue
+        parts = PART_RE.findall(word)  # as CompoundFilter: the parts follow the whole word
+        for n, part in enumerate(parts):
+            for form in terms(part, kazakh):
+                found.setdefault(form, []).append(pos + n)
+        pos += len(parts)
+    return found
 
 
 class DropStopWordsFilter(Filter):

@@ -121,7 +121,7 @@ def _evidence(words: list[str]) -> tuple[float, float]:
     kk = ru = 0.0
     for i, word in enumerate(words):
         lower = word.lower()
-        if any(ch in KAZAKH_LETTERS for ch in lower):
+        if _KAZAKH_LETTER.search(word):  # either case: the letters KAZAKH_LETTERS holds
             kk += 0.5 if i and word[0].isupper() else 1.0
         elif lower in KAZAKH_WORDS:
             kk += 1

@@ -14,7 +14,7 @@ from whoosh import columns, formats
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
-from ..analysis import exact_analyzer, folded_analyzer, lemma_analyzer
+from ..analysis import exact_analyzer, folded_analyzer, has_kazakh_letters, lemma_analyzer
 from ..corpus import Document, resolve_source
 from .sketches import SKETCH_FIELD, sketch
 
@@ -49,6 +49,11 @@ class FoldedForms(ExactForms):
     def __init__(self) -> None:
         super().__init__()
         self.analyzer = folded_analyzer()
+
+    def index(self, value: Any, **kwargs: Any) -> Any:
+        if isinstance(value, tuple) and not any(map(has_kazakh_letters, value)):
+            return iter(())  # the common case: no word of the text has a Kazakh letter
+        return super().index(value, **kwargs)
 
 
 class SketchColumn(COLUMN):

@@ -1,29 +1,45 @@
-"""Whoosh writers for a reindex: one process for a few documents, two for many, each made to
-fail cleanly; how small segments are folded together; and how Whoosh's sort runs are written.
+"""Whoosh writers for a reindex: one process for a few documents, one per core for many, each
+made to fail cleanly; how small segments are folded together; and how postings are gathered
+and written (in memory, a term at a time, instead of Whoosh's sorted runs of tuples).
 """
 
 from __future__ import annotations
 
-import marshal
 import os
+import pickle
+import struct
 import threading
 import time
+import zlib
+from array import array
 from collections.abc import Iterator
 from queue import Full
 from typing import Any
 
+from whoosh import formats
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import SegmentReader
-from whoosh.writing import PostingPool, SegmentWriter
+from whoosh.system import pack_ushort
+from whoosh.util.numeric import length_to_byte
+from whoosh.writing import SegmentWriter
 
-from ..analysis import morph
+from ..analysis import is_lemma_analyzer, lemma_positions, morph
 from ..errors import ReindexError
 from .schema import Codec
 
-__all__ = ["PARALLEL_FROM", "SMALL_SEGMENT_DOCS", "WRITER_LIMIT_MB", "merge_small", "open_writer"]
+__all__ = [
+    "MAX_WRITERS", "PARALLEL_FROM", "SMALL_SEGMENT_DOCS", "WRITER_LIMIT_MB", "merge_small",
+    "open_writer",
+]
 
-WRITER_LIMIT_MB = 128  # per writer process: bounds memory on big corpora
-PARALLEL_FROM = 200  # documents to index before a second writer process pays off
+# Postings a writer process holds before it writes them out as a segment and starts another:
+# bounds memory on big corpora (each segment is one more pass per query).
+WRITER_LIMIT_MB = 128
+PARALLEL_FROM = 200  # documents to index before writer processes pay off
+MAX_WRITERS = 4  # one writer process per core, up to this many (each writes a segment)
+SMALL_BLOCK = 128  # bytes of a block of postings below which it is not compressed
+_INT = struct.Struct("!i")  # Whoosh's StructFile.write_int
 # Each incremental run writes a segment (a set of open files, one more pass per query); the
 # small ones are folded together at each commit. Whoosh copies ~50 documents/s when merging,
 # so only segments this small are: a few changed releases stay a quick reindex.
@@ -33,15 +49,14 @@ SMALL_SEGMENT_DOCS = 50
 def open_writer(ix: Any, documents: int) -> SegmentWriter:
     """A writer for `documents` new documents. Segments are written as separate files
     (compound=False): a reader of a compound segment copies each of its parts into memory."""
-    _use_marshalled_runs()
-    if documents >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+    if documents >= PARALLEL_FROM:
         morph()  # load the dictionaries once, before the writer processes fork
+        procs = max(1, min(MAX_WRITERS, os.cpu_count() or 1))
         return _ParallelWriter(
-            ix, procs=2, multisegment=True, limitmb=WRITER_LIMIT_MB, codec=Codec(),
+            ix, procs=procs, multisegment=True, limitmb=WRITER_LIMIT_MB, codec=Codec(),
             compound=False,
         )
-    writer: SegmentWriter = ix.writer(limitmb=WRITER_LIMIT_MB, codec=Codec(), compound=False)
-    return writer
+    return _SegmentWriter(ix, codec=Codec(), compound=False)
 
 
 def merge_small(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
@@ -59,52 +74,284 @@ def merge_small(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
     return kept
 
 
-class _MarshalRuns:
-    """Whoosh sorts postings in runs of ~128 MB spilled to disk, pickling every posting one by
-    one (a fifth of the build on a big corpus). These write each run as a few marshalled
-    chunks instead: the same items in the same order, read back a chunk at a time. The runs
-    are temporary files of one write; nothing in the index changes."""
+# A term's postings in document order: (term bytes, document numbers, weights, values).
+_TermPostings = tuple[bytes, Any, Any, Any]  # numpy arrays: uint32, float64, object (bytes)
 
-    CHUNK = 20_000  # postings per chunk: bounds what the merge holds per run
 
-    @staticmethod
-    def write_run(pool: Any, f: Any, items: list[Any]) -> None:
-        for i in range(0, len(items), _MarshalRuns.CHUNK):
-            marshal.dump(items[i : i + _MarshalRuns.CHUNK], f)
-        f.close()
+class _PostingsInMemory:
+    """A segment's postings as they are added, numbered by term, in flat arrays: it stands in
+    for Whoosh's PostingPool, which makes a tuple of every posting, sorts them all, spills
+    sorted runs to disk and merges them back (a third of a build's time). Here only the terms
+    are sorted, once, and each term's postings are written as whole blocks (`_write_postings`):
+    the segment holds the very same postings. A writer process starts a new segment when
+    `size` (an estimate of the memory held, in bytes) passes its limit."""
 
-    @staticmethod
-    def read_run(pool: Any, path: str) -> Iterator[Any]:
-        f = pool._open_run(path)
+    _TERM_COST = 120  # a term's dict entry and key, beside its text
+    _POSTING_COST = 24  # term number, document number, weight, a reference to the value
+    _VALUE_COST = 33  # a bytes object of its own (positions), beside its content
+
+    def __init__(self) -> None:
+        self.fieldnames: set[str] = set()
+        self.size = 0
+        self._terms: dict[str, dict[bytes, int]] = {}
+        self._count = 0  # terms so far, of all fields
+        self._term = array("I")
+        self._doc = array("I")
+        self._weight = array("d")
+        self._values: list[bytes] = []
+
+    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
+        """One posting: (field name, term bytes, document number, weight, value bytes)."""
+        fieldname, tbytes, docnum, weight, vbytes = item
+        terms = self._terms.get(fieldname)
+        if terms is None:
+            terms = self._terms[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        number = terms.get(tbytes)
+        if number is None:
+            number = terms[tbytes] = self._count
+            self._count += 1
+            self.size += self._TERM_COST + len(tbytes)
+        self._term.append(number)
+        self._doc.append(docnum)
+        self._weight.append(weight)
+        if vbytes:
+            self._values.append(vbytes)
+            self.size += self._POSTING_COST + self._VALUE_COST + len(vbytes)
+        else:
+            self._values.append(b"")
+            self.size += self._POSTING_COST
+
+    def add_document_field(self, fieldname: str, docnum: int, items: Any, boost: float,
+                           scorable: bool) -> int:
+        """A document's postings in one field, as (term bytes, frequency, weight, value)
+        items; returns the field's length (the sum of frequencies when it is scorable)."""
+        terms = self._terms.get(fieldname)
+        if terms is None:
+            terms = self._terms[fieldname] = {}
+            self.fieldnames.add(fieldname)
+        length = size = 0
+        term_numbers, doc_numbers = self._term, self._doc
+        weights, values = self._weight, self._values
+        for tbytes, freq, weight, vbytes in items:
+            number = terms.get(tbytes)
+            if number is None:
+                number = terms[tbytes] = self._count
+                self._count += 1
+                size += self._TERM_COST + len(tbytes)
+            term_numbers.append(number)
+            doc_numbers.append(docnum)
+            weights.append(weight * boost)
+            length += freq
+            if vbytes:
+                values.append(vbytes)
+                size += self._POSTING_COST + self._VALUE_COST + len(vbytes)
+            else:
+                values.append(b"")
+                size += self._POSTING_COST
+        self.size += size
+        return length if scorable else 0
+
+    def __len__(self) -> int:
+        return len(self._doc)
+
+    def sorted_postings(self) -> Iterator[tuple[str, Iterator[_TermPostings]]]:
+        """Per field in name order, its terms in byte order, each with its postings in
+        document order: (term bytes, document numbers, weights, values)."""
+        import numpy as np
+
+        term = np.frombuffer(self._term, dtype=np.uint32)
+        doc = np.frombuffer(self._doc, dtype=np.uint32)
+        order = np.lexsort((doc, term))  # by term number, then document
+        docs = doc[order]
+        weights = np.frombuffer(self._weight, dtype=np.float64)[order]
+        # (an array of references: a list of the order's numbers would cost 36 bytes each)
+        values = np.array(self._values, dtype=object)[order]
+        self._values = []
+        starts = np.zeros(self._count + 1, dtype=np.int64)
+        np.cumsum(np.bincount(term, minlength=self._count), out=starts[1:])
+        bounds = starts.tolist()
+
+        def terms_of(terms: dict[bytes, int]) -> Iterator[_TermPostings]:
+            for tbytes in sorted(terms):
+                n = terms[tbytes]
+                a, b = bounds[n], bounds[n + 1]
+                yield tbytes, docs[a:b], weights[a:b], values[a:b]
+
+        for fieldname in sorted(self._terms):
+            yield fieldname, terms_of(self._terms[fieldname])
+
+    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
+        """The postings as Whoosh's pool gives them: (field, term, document, weight, value)
+        tuples in that order."""
+        for fieldname, terms in self.sorted_postings():
+            for tbytes, docs, weights, values in terms:
+                postings = zip(docs.tolist(), weights.tolist(), values, strict=True)
+                for docnum, weight, value in postings:
+                    yield fieldname, tbytes, docnum, weight, value
+
+    def cleanup(self) -> None:
+        self.__init__()  # type: ignore[misc]
+
+
+def _write_postings(fieldwriter: Any, schema: Any, lengths: Any, doccount: int,
+                    pool: _PostingsInMemory) -> None:
+    """Whoosh's FieldWriter.add_postings for a whole pool, with W3FieldWriter's term steps
+    taken here: each term's postings go into the W3 postings writer's buffers a block at a
+    time instead of one call per posting, with the statistics its add_posting would gather;
+    the postings file's offset is counted instead of asked for twice a term (a system call
+    each time)."""
+    postfile = fieldwriter._postfile
+    tindex = fieldwriter._tindex
+    for fieldname, terms in pool.sorted_postings():
+        # Whoosh reads a posting's field length byte back as a length; 0 or None do not count
+        # in a block's minimum and maximum.
+        field_lengths = [
+            (lengths.doc_field_length(d, fieldname) or 0) if lengths else 0
+            for d in range(doccount)
+        ]
+        fieldobj = schema[fieldname]
+        fieldwriter.start_field(fieldname, fieldobj)
+        postwriter = fieldwriter._postwriter
+        postwriter._format = fieldobj.format
+        limit = postwriter._blocklimit
+        field_id = pack_ushort(fieldwriter._fieldid)
+        offset = postfile.tell()
+        for tbytes, docs, weights, values in terms:
+            terminfo = postwriter._terminfo = W3TermInfo()
+            postwriter._blockcount = 0
+            start = offset
+            all_ids, all_weights = docs.tolist(), weights.tolist()
+            for a in range(0, len(all_ids), limit):
+                if a:
+                    offset += _write_block(postwriter)
+                ids = all_ids[a : a + limit]
+                block_weights = all_weights[a : a + limit]
+                counted = [n for n in map(field_lengths.__getitem__, ids) if n]
+                postwriter._ids = array("I", ids)
+                postwriter._weights = array("f", block_weights)
+                postwriter._values = [v for v in values[a : a + limit].tolist() if v]
+                postwriter._maxweight = max(0, *block_weights)
+                postwriter._minlength = min(counted) if counted else None
+                postwriter._maxlength = max(counted) if counted else 0
+            # (Whoosh inlines a term's postings in its entry below inlinelimit postings,
+            # never with the codec's limit of 1.)
+            offset += _write_block(postwriter, last=True)
+            terminfo.set_extent(start, offset - start)
+            postwriter._terminfo = None
+            tindex.add(field_id + tbytes, terminfo.to_bytes())
+        if offset != postfile.tell():
+            raise ReindexError(f"postings of {fieldname} miscounted")
+        fieldwriter.finish_field()
+
+
+def _write_block(postwriter: Any, last: bool = False) -> int:
+    """W3PostingsWriter._write_block; returns the number of bytes written. A block of less
+    than SMALL_BLOCK bytes is stored uncompressed (as Whoosh meant to: its reader reads
+    either): zlib costs more than it saves on the few dozen bytes of most terms' postings."""
+    written = 0
+    postfile = postwriter._postfile
+    if not postwriter._blockcount:
+        postfile.write(WHOOSH3_HEADER_MAGIC)
+        written += len(WHOOSH3_HEADER_MAGIC)
+    postwriter._terminfo.add_block(postwriter)
+    data = (postwriter._mini_ids(), postwriter._mini_weights(), postwriter._mini_values())
+    databytes = pickle.dumps(data, 2)
+    comp = postwriter._compression if len(databytes) >= SMALL_BLOCK else 0
+    if comp:
+        databytes = zlib.compress(databytes, comp)
+    ids = postwriter._ids
+    info = (len(ids), ids[-1], postwriter._maxweight, comp,
+            length_to_byte(postwriter._minlength), length_to_byte(postwriter._maxlength))
+    infobytes = pickle.dumps(info, 2)
+    blocklength = len(infobytes) + len(databytes)
+    postfile.write(_INT.pack(-blocklength if last else blocklength))
+    postfile.write(infobytes)
+    postfile.write(databytes)
+    postwriter._blockcount += 1
+    return written + _INT.size + blocklength
+
+
+class _InMemoryPostings(SegmentWriter):
+    """A segment writer with postings held by `_PostingsInMemory` (Whoosh's writer classes
+    take no pool class), that hands the pool a document's postings field by field, and finds
+    the lemma fields' terms in one pass (analysis.lemma_positions)."""
+
+    pool: _PostingsInMemory
+
+    def add_document(self, **fields: Any) -> None:
+        """Whoosh's SegmentWriter.add_document, less its per-posting calls."""
+        self._check_state()
+        perdocwriter = self.perdocwriter
+        schema = self.schema
+        docnum = self.docnum
+        docboost = self._doc_boost(fields)
+        fieldnames = sorted(name for name in fields if not name.startswith("_"))
+        self._check_fields(schema, fieldnames)
+        perdocwriter.start_doc(docnum)
         try:
-            while True:
-                try:
-                    chunk = marshal.load(f)
-                except EOFError:
-                    return
-                yield from chunk
-        finally:
-            f.close()
-            pool._remove_run(path)
+            for fieldname in fieldnames:
+                value = fields.get(fieldname)
+                if value is None:
+                    continue
+                field = schema[fieldname]
+                length = 0
+                if field.indexed:
+                    boost = self._field_boost(fields, fieldname, docboost)
+                    items = _field_items(field, value)
+                    length = self.pool.add_document_field(
+                        fieldname, docnum, items, boost, field.scorable
+                    )
+                if field.separate_spelling() or field.vector:
+                    raise NotImplementedError("spelling fields and term vectors")
+                customval = fields.get(f"_stored_{fieldname}", value)
+                perdocwriter.add_field(
+                    fieldname, field, customval if field.stored else None, length
+                )
+                column = field.column_type
+                if column and customval is not None:
+                    perdocwriter.add_column_value(
+                        fieldname, column, field.to_column_value(customval)
+                    )
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        lengths = self.per_document_reader() if self.codec.length_stats else None
+        _write_postings(self.fieldwriter, self.schema, lengths, self.docnum, self.pool)
+        self.fieldwriter.close()
+        if lengths:
+            lengths.close()
 
 
-def _use_marshalled_runs() -> None:
-    """Whoosh has no hook for its run format: its posting pool's two methods are replaced,
-    once, before the first writer of the process (reindex is the only one)."""
-    global _installed
-    if not _installed:
-        PostingPool._write_run = _MarshalRuns.write_run
-        PostingPool._read_run = _MarshalRuns.read_run
-        _installed = True
+def _field_items(field: Any, value: Any) -> Any:
+    """What `field.index(value)` gives: (term bytes, frequency, weight, value) items."""
+    lemmas = type(field.format) is formats.Positions and is_lemma_analyzer(field.analyzer)
+    if lemmas and isinstance(value, str):
+        fb, encode = field.format.field_boost, field.format.encode
+        return [
+            (term.encode("utf-8"), len(poses), float(len(poses)) * fb, encode(poses))
+            for term, poses in lemma_positions(value).items()
+        ]
+    return field.index(value)
 
 
-_installed = False
+class _SegmentWriter(_InMemoryPostings):
+    def __init__(self, ix: Any, **kwargs: Any) -> None:
+        super().__init__(ix, **kwargs)
+        self.pool = _PostingsInMemory()
 
 
 class _WriterTask(SubWriterTask):
     """A writer process that exits when its parent dies (even by kill -9), instead of
     lingering with the index folder's files open, and that reports a failed write by its
-    exit code (the errno) rather than a traceback."""
+    exit code (the errno) rather than a traceback. Its postings are held in memory
+    (`_PostingsInMemory`): past WRITER_LIMIT_MB it writes a segment and starts another."""
 
     def run(self) -> None:
         parent = os.getppid()
@@ -116,20 +363,53 @@ class _WriterTask(SubWriterTask):
 
         threading.Thread(target=watch, daemon=True).start()
         try:
-            super().run()
+            self._write()
         except OSError as e:
             os._exit(e.errno if e.errno and e.errno < 126 else 1)
         except BaseException:
             os._exit(1)
 
 
-class _ParallelWriter(MpWriter):
+    def _write(self) -> None:
+        """Whoosh's SubWriterTask.run (multisegment), with segments of bounded size."""
+        assert self.multisegment
+        ix = self.storage.open_index(self.indexname)
+        limit = self.kwargs.get("limitmb", WRITER_LIMIT_MB) * 1024 * 1024
+        kwargs = {k: v for k, v in self.kwargs.items() if k != "limitmb"}
+        segments = []
+        self.writer = _SegmentWriter(ix, _lk=False, **kwargs)
+        while self.running:
+            job = self.jobqueue.get()
+            if job is None:
+                break
+            filename, count = job
+            temp = self.writer.temp_storage()
+            with temp.open_file(filename).raw_file() as f:
+                for _ in range(count):
+                    _code, fields = pickle.load(f)
+                    self.writer.add_document(**fields)
+                    if self.writer.pool.size > limit:
+                        segments.append(self.writer._finalize_segment())
+                        self.writer = _SegmentWriter(ix, _lk=False, **kwargs)
+            temp.delete_file(filename)
+        if not self.running:
+            self.writer.cancel()
+            return
+        if self.writer.docnum:
+            segments.append(self.writer._finalize_segment())
+        else:
+            self.writer._close_segment()
+        self.resultqueue.put(segments, timeout=5)
+
+
+class _ParallelWriter(MpWriter, _InMemoryPostings):
     """Whoosh's multi-process writer (one segment per process), made to fail cleanly: a
     writer process that dies stops the run with an error instead of leaving the parent
     waiting on a full job queue, and cancelling stops the processes."""
 
     def __init__(self, ix: Any, **kwargs: Any) -> None:
         super().__init__(ix, **kwargs)
+        self.pool = _PostingsInMemory()
         self.jobqueue: Any = _WatchedQueue(self.jobqueue, self.tasks)
 
     def _new_task(self) -> SubWriterTask:
@@ -144,6 +424,26 @@ class _ParallelWriter(MpWriter):
     def commit(self, *args: Any, **kwargs: Any) -> None:
         super().commit(*args, **kwargs)
         self.jobqueue.check()
+
+    def _commit(self, mergetype: Any, optimize: Any, merge: Any) -> None:
+        """MpWriter._commit (multisegment) for writer processes that hand back a list of
+        segments each."""
+        if self.docbuffer:
+            self._enqueue()
+        for _task in self.tasks:
+            self.jobqueue.put(None)
+        finalsegments = self._merge_segments(mergetype, optimize, merge)
+        for task in self.tasks:
+            task.join()
+        self.jobqueue.check()  # a process that died hands back nothing
+        for _task in self.tasks:
+            finalsegments += self.resultqueue.get(timeout=5)
+        if self._added:  # small segments merged here (merge_small)
+            finalsegments.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(finalsegments)
+        self._finish()
 
     def cancel(self) -> None:
         for task in self.tasks:
