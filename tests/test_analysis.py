@@ -5,8 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from search.analysis import exact_analyzer, lemma_analyzer, lemmas, words
+from search.analysis import (
+    PLAIN_WORD_RE,
+    WORD_RE,
+    exact_analyzer,
+    lemma_analyzer,
+    lemmas,
+    words,
+)
 from search.analysis.analyzers import lemma_positions as index_positions
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -167,3 +176,27 @@ def test_lemma_positions_for_indexing_agree_with_the_analyzer(text):
         expected.setdefault(term, []).append(pos)
     assert index_positions(text) == expected
     assert list(index_positions(text).items()) == list(expected.items())  # same order
+
+
+PLAIN_TEXTS = [
+    "Ракета-носитель «Союз-2.1б» стартовала 26.12.2016 в 09:48 с космодрома «Восточный».",
+    "Госкорпорация «Роскосмос» и ОАЭ.Следующее соглашение — 3,5 млрд руб. до 2030 г.",
+    "Ёмкость бака МС-25 – 1,2 т; «Байқоңыр» ғарыш айлағынан ұшырылды (Kazakhstan, 2024).",
+    "Объект ‐ неразрывный дефис‑тоже, а «1.5-метровый» и 7.-8. нет; _подчёркивание_ 42_43",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_TEXTS)
+def test_plain_word_pattern_splits_words_as_the_word_pattern(text: str) -> None:
+    """Snippets read text without invisible characters with PLAIN_WORD_RE: the same words."""
+    assert [m.span() for m in PLAIN_WORD_RE.finditer(text)] == [
+        m.span() for m in WORD_RE.finditer(text)
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="аёбКЖ-‐‑.,_ 0129«»–\nәқ", max_size=40))
+def test_plain_word_pattern_agrees_on_any_text_without_invisible_characters(text: str) -> None:
+    assert [m.span() for m in PLAIN_WORD_RE.finditer(text)] == [
+        m.span() for m in WORD_RE.finditer(text)
+    ]

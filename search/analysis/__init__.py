@@ -12,12 +12,22 @@ from .analyzers import (
 from .kazakh import has_kazakh_letters, to_russian_spelling
 from .language import LANGUAGES, detect_language
 from .morphology import STOP_WORDS, is_stop_word, lemmas, morph, stem, terms
-from .tokens import INVISIBLE, PART_RE, WORD_RE, fold, normalize_word, word_parts, words
+from .tokens import (
+    INVISIBLE,
+    PART_RE,
+    PLAIN_WORD_RE,
+    WORD_RE,
+    fold,
+    normalize_word,
+    word_parts,
+    words,
+)
 
 __all__ = [
     "INVISIBLE",
     "LANGUAGES",
     "PART_RE",
+    "PLAIN_WORD_RE",
     "STOP_WORDS",
     "WORD_RE",
     "detect_language",

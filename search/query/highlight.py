@@ -21,6 +21,7 @@ from html import escape
 
 from ..analysis import (
     INVISIBLE,
+    PLAIN_WORD_RE,
     WORD_RE,
     fold,
     has_kazakh_letters,
@@ -43,9 +44,6 @@ _LOOKAHEAD = 4  # characters of a term that a candidate word must start with
 _SENTENCE_END = re.compile(r"[.!?…]\s+|\n")
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
 _SPACES = re.compile(r"\s+")
-# WORD_RE (search/analysis/tokens.py) where a text has no invisible character (the usual case,
-# checked first): its segments are then plain runs of letters and digits, matched much faster.
-_PLAIN_WORD_RE = re.compile(r"[^\W_]+(?:(?:[-\u2010\u2011]|(?<=\d)[.,](?=\d))[^\W_]+)*")
 _WORD_CHAR = re.compile(r"\w")
 
 
@@ -133,11 +131,11 @@ class Highlighter:
                     if self.matches(normalize_word(m.group()))]
         if self._lemmas and has_kazakh_letters(text):
             # analyse every word too (Kazakh words may match by another spelling)
-            return [m.span() for m in _PLAIN_WORD_RE.finditer(text)
+            return [m.span() for m in PLAIN_WORD_RE.finditer(text)
                     if self.matches(fold(m.group()))]
         found = []
         for start in self._candidate_starts(text):
-            m = _PLAIN_WORD_RE.match(text, start)
+            m = PLAIN_WORD_RE.match(text, start)
             # fold() is normalize_word() for a word without invisible characters
             if m is not None and self.matches(fold(m.group())):
                 found.append(m.span())
