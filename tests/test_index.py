@@ -304,6 +304,42 @@ def test_incremental_runs_fold_their_small_segments_together(corpus, tmp_path, m
     assert ids(index_dir, "орбиты") == ["progress-2.txt"]
 
 
+def postings_by_release(index_dir: Path) -> dict[tuple[str, bytes], list[tuple[str, float, bytes]]]:
+    """Every live posting of the index: (field, term) -> sorted (release id, weight, value)."""
+    ix = whoosh_index.open_dir(current_generation(index_dir))
+    found: dict[tuple[str, bytes], list[tuple[str, float, bytes]]] = {}
+    try:
+        with ix.reader() as reader:
+            for fieldname, tbytes in reader.all_terms():
+                matcher = reader.postings(fieldname, tbytes)
+                rows = []
+                while matcher.is_active():
+                    release = reader.stored_fields(matcher.id())["id"]
+                    rows.append((release, matcher.weight(), matcher.value() or b""))
+                    matcher.next()
+                if rows:
+                    found[(fieldname, tbytes)] = sorted(rows)
+    finally:
+        ix.close()
+    return found
+
+
+def test_folded_segments_hold_the_postings_a_full_build_writes(corpus, tmp_path):
+    index_dir = tmp_path / "index"
+    reindex(corpus, index_dir)
+    for n in range(1, 4):
+        write(corpus / f"progress-{n}.txt",
+              f"Прогресс МС-{n}\n\nГрузовой корабль «Прогресс МС-{n}» пристыковался к МКС, "
+              f"доставив {n},5 тонны грузов; стыковка прошла в штатном режиме.")
+        reindex(corpus, index_dir)
+    assert segment_sizes(index_dir) == [4]  # folded together by Whoosh's merge
+    rebuilt = tmp_path / "rebuilt"
+    reindex(corpus, rebuilt, full=True)
+    folded, fresh = postings_by_release(index_dir), postings_by_release(rebuilt)
+    assert folded == fresh
+    assert ("body", "пристыковаться".encode()) in fresh
+
+
 def test_writer_processes_past_their_memory_limit_write_more_segments_of_the_same_index(
         corpus, tmp_path, monkeypatch):
     for n in range(40):

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from queue import Full
 from typing import Any
 
+import numpy as np
 from whoosh import formats
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.multiproc import MpWriter, SubWriterTask
@@ -101,26 +102,10 @@ class _PostingsInMemory:
         self._values: list[bytes] = []
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
-        """One posting: (field name, term bytes, document number, weight, value bytes)."""
+        """One posting: (field name, term bytes, document number, weight, value bytes), as
+        Whoosh's merging hands them over."""
         fieldname, tbytes, docnum, weight, vbytes = item
-        terms = self._terms.get(fieldname)
-        if terms is None:
-            terms = self._terms[fieldname] = {}
-            self.fieldnames.add(fieldname)
-        number = terms.get(tbytes)
-        if number is None:
-            number = terms[tbytes] = self._count
-            self._count += 1
-            self.size += self._TERM_COST + len(tbytes)
-        self._term.append(number)
-        self._doc.append(docnum)
-        self._weight.append(weight)
-        if vbytes:
-            self._values.append(vbytes)
-            self.size += self._POSTING_COST + self._VALUE_COST + len(vbytes)
-        else:
-            self._values.append(b"")
-            self.size += self._POSTING_COST
+        self.add_document_field(fieldname, docnum, ((tbytes, 0, weight, vbytes),), 1.0, False)
 
     def add_document_field(self, fieldname: str, docnum: int, items: Any, boost: float,
                            scorable: bool) -> int:
@@ -158,8 +143,6 @@ class _PostingsInMemory:
     def sorted_postings(self) -> Iterator[tuple[str, Iterator[_TermPostings]]]:
         """Per field in name order, its terms in byte order, each with its postings in
         document order: (term bytes, document numbers, weights, values)."""
-        import numpy as np
-
         term = np.frombuffer(self._term, dtype=np.uint32)
         doc = np.frombuffer(self._doc, dtype=np.uint32)
         order = np.lexsort((doc, term))  # by term number, then document
