@@ -64,7 +64,7 @@ class Server:
     a context manager."""
 
     def __init__(self, index_dir: Path, corpus_dir: Path, log: Path, threads: int = 4,
-                 workers: int = 2) -> None:
+                 workers: int = 2, options: Sequence[str] = ()) -> None:
         self.port = free_port()
         self.log_path = log
         self._log = log.open("w+")
@@ -72,7 +72,7 @@ class Server:
         self.proc = subprocess.Popen(
             [PY, "-m", "web", "--host", "127.0.0.1", "--port", str(self.port),
              "--threads", str(threads), "--workers", str(workers), "--index", str(index_dir),
-             "--corpus", str(corpus_dir)],
+             "--corpus", str(corpus_dir), *options],
             cwd=REPO_ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30

@@ -12,19 +12,14 @@ import json
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import REPO_ROOT, SEED_ID, SEED_TITLE
+from conftest import SEED_ID, SEED_TITLE
+from faultkit import Server
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -50,46 +45,11 @@ CHROMIUM_FLAGS = [
 QUERY = "космодроме байконур"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(index_dir: Path, corpus_dir: Path, tmp_path_factory) -> Iterator[str]:
     """The production server in a subprocess; yields its base URL."""
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("server") / "server.log").open("w+")
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "FLASK_DEBUG": "1"}  # must not matter
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "web", "--port", str(port), "--threads", "4",
-         "--index", str(index_dir), "--corpus", str(corpus_dir)],
-        cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError):
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"server did not start:\n{log.read()}")
-            time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    with Server(index_dir, corpus_dir, tmp_path_factory.mktemp("server") / "server.log") as srv:
+        yield f"http://127.0.0.1:{srv.port}"
 
 
 def _raw_get(base: str, path: str) -> http.client.HTTPResponse:

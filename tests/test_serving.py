@@ -10,14 +10,12 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from faultkit import PY, REPO_ROOT, Server, free_port, http_get, write_releases
+from faultkit import Server, http_get, write_releases
 from waitress import wasyncore
 
 from search.caching import GenerationTables
@@ -66,32 +64,11 @@ def test_clients_trickling_their_headers_do_not_keep_others_waiting(archive, tmp
                 s.close()
 
 
-@contextmanager
-def serving(index: Path, log: Path, *options: str) -> Iterator[tuple[int, subprocess.Popen]]:
-    """`python -m web` with these options on a free port, stopped at the end."""
-    port = free_port()
-    with log.open("w") as out:
-        proc = subprocess.Popen([PY, "-m", "web", "--port", str(port), "--index", str(index),
-                                 *options], cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            _wait_healthy(port)
-            yield port, proc
-        finally:
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
-
-
 def test_a_request_that_does_not_arrive_in_time_is_closed(archive, tmp_path):
-    _corpus, index = archive
-    with serving(index, tmp_path / "log", "--workers", "1", "--request-timeout", "2") as (
-        port, _proc
-    ):
-        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    corpus, index = archive
+    with Server(index, corpus, tmp_path / "log", workers=1,
+                options=("--request-timeout", "2")) as server:
+        s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
         s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
         started = time.monotonic()
         for _ in range(8):  # a line a second: never idle, never complete
@@ -126,8 +103,9 @@ def test_clients_that_never_read_their_answer_hold_no_thread(archive, tmp_path):
 
 
 def test_every_worker_serves_and_sigterm_stops_them_all(archive, tmp_path):
-    _corpus, index = archive
-    with serving(index, tmp_path / "log", "--workers", "2") as (port, proc):
+    corpus, index = archive
+    with Server(index, corpus, tmp_path / "log") as server:
+        port, proc = server.port, server.proc
         answers: list[int] = []
 
         def client() -> None:
@@ -146,18 +124,6 @@ def test_every_worker_serves_and_sigterm_stops_them_all(archive, tmp_path):
         assert proc.wait(timeout=30) == 0
         assert not any(_alive(pid) for pid in workers)
     assert "Worker exiting" in (tmp_path / "log").read_text()
-
-
-def _wait_healthy(port: int) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if http_get(port, "/healthz", timeout=2).status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError("the server did not start")
 
 
 def _children(pid: int) -> list[int]:
@@ -215,7 +181,8 @@ def test_every_worker_follows_a_reindex_and_the_tables_are_built_once(tmp_path):
     write_releases(corpus, range(12), "r", paragraphs=2)
     reindex(corpus, index, full=True)
     # the master saved the first generation's tables before forking
-    with serving(index, tmp_path / "log", "--workers", "2", "--threads", "2") as (port, proc):
+    with Server(index, corpus, tmp_path / "log", threads=2) as server:
+        port, proc = server.port, server.proc
         saved = sorted(p.name for p in (index / ".tables" / "gen-000001").glob("*.pickle"))
         assert [name.split("-")[0] for name in saved] == ["suggester", "understanding"]
         workers = _workers(proc.pid, 2)
