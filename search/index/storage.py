@@ -3,12 +3,14 @@
 Whoosh reads its files by `seek` then `read` on one shared file object, so a searcher could
 only serve one thread at a time: each thread needed its own, with its own open files and its
 own copies of field lengths and caches. Here every thread has its own position in the file
-and reads with `os.pread`, so one searcher (one set of files and caches) serves them all.
+and reads slices of the file's memory map, so one searcher (one set of files and caches)
+serves them all, and the server's processes share the pages of the index.
 """
 
 from __future__ import annotations
 
 import io
+import mmap
 import os
 import threading
 from typing import Any
@@ -18,15 +20,16 @@ from whoosh.filedb.structfile import StructFile
 
 
 class SharedFile(io.RawIOBase):
-    """A read-only file whose read position (and read-ahead buffer) is per thread."""
-
-    BUFFER = 8192  # like io.BufferedReader: Whoosh's small reads mostly hit the same block
+    """A read-only file, memory-mapped, whose read position is per thread. The map is one copy
+    of the file in the page cache for every thread and every server process, and a read is a
+    slice of it rather than a system call."""
 
     def __init__(self, path: str) -> None:
         super().__init__()
         self.name = path
         self._fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
         self._size = os.fstat(self._fd).st_size
+        self._map = mmap.mmap(self._fd, 0, access=mmap.ACCESS_READ) if self._size else b""
         self._local = threading.local()
 
     def _state(self) -> _ThreadState:
@@ -60,36 +63,21 @@ class SharedFile(io.RawIOBase):
         return offset
 
     def read(self, size: int | None = -1) -> bytes:
-        state = self._state()
-        pos = state.pos
+        pos = self._state().pos
         if size is None or size < 0:
             size = max(0, self._size - pos)
-        return self._read_at(state, pos, size)
+        return self.read_at(pos, size)
 
     def read_at(self, pos: int, size: int) -> bytes:
         """`size` bytes from `pos` on (the thread's position moves past them)."""
-        return self._read_at(self._state(), pos, size)
-
-    def _read_at(self, state: _ThreadState, pos: int, size: int) -> bytes:
-        offset = pos - state.start
-        if 0 <= offset and offset + size <= len(state.buffer):
-            data = state.buffer[offset : offset + size]
-        elif size >= self.BUFFER:
-            data = os.pread(self._fd, size, pos)
-        else:
-            state.buffer, state.start = os.pread(self._fd, self.BUFFER, pos), pos
-            data = state.buffer[:size]
-        state.pos = pos + len(data)
+        data = self._map[pos : pos + size]
+        self._state().pos = pos + len(data)
         return data
 
     def peek(self, size: int = 0) -> bytes:
         """The bytes ahead, without moving (pickle reads its small items from these)."""
-        state = self._state()
-        offset = state.pos - state.start
-        if not 0 <= offset < len(state.buffer):
-            state.buffer, state.start = os.pread(self._fd, self.BUFFER, state.pos), state.pos
-            offset = 0
-        return state.buffer[offset:]
+        pos = self._state().pos
+        return self._map[pos : pos + max(size, _PEEK)]
 
     def readinto(self, buffer: Any) -> int:
         data = self.read(len(buffer))
@@ -97,33 +85,29 @@ class SharedFile(io.RawIOBase):
         return len(data)
 
     def readline(self, size: int | None = -1) -> bytes:
-        pos, out = self.tell(), b""
-        while size is None or size < 0 or len(out) < size:
-            chunk = os.pread(self._fd, 256, pos + len(out))
-            if not chunk:
-                break
-            end = chunk.find(b"\n")
-            out += chunk if end < 0 else chunk[: end + 1]
-            if end >= 0:
-                break
+        pos = self._state().pos
+        end = self._map.find(b"\n", pos)
+        end = self._size if end < 0 else end + 1
         if size is not None and size >= 0:
-            out = out[:size]
-        self._state().pos = pos + len(out)
-        return out
+            end = min(end, pos + size)
+        return self.read_at(pos, end - pos)
 
     def close(self) -> None:
         if not self.closed:
+            if isinstance(self._map, mmap.mmap):
+                self._map.close()
             os.close(self._fd)
         super().close()
 
 
+_PEEK = 8192  # what peek shows at least, as io.BufferedReader does
+
+
 class _ThreadState:
-    __slots__ = ("buffer", "pos", "start")
+    __slots__ = ("pos",)
 
     def __init__(self) -> None:
         self.pos = 0
-        self.buffer = b""
-        self.start = 0
 
 
 class _SharedStructFile(StructFile):

@@ -35,8 +35,10 @@ __all__ = [
 ]
 
 # Postings a writer process holds before it writes them out as a segment and starts another:
-# bounds memory on big corpora (each segment is one more pass per query).
-WRITER_LIMIT_MB = 128
+# bounds memory on big corpora (each segment is one more pass per query). At 192 MB, 9,544
+# articles (97 MB of text) make one segment per writer, the build's processes peaking at
+# about 1 GB together on two cores.
+WRITER_LIMIT_MB = 192
 PARALLEL_FROM = 200  # documents to index before writer processes pay off
 MAX_WRITERS = 4  # one writer process per core, up to this many (each writes a segment)
 SMALL_BLOCK = 128  # bytes of a block of postings below which it is not compressed
@@ -76,7 +78,7 @@ def merge_small(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
 
 
 # A term's postings in document order: (term bytes, document numbers, weights, values).
-_TermPostings = tuple[bytes, Any, Any, Any]  # numpy arrays: uint32, float64, object (bytes)
+_TermPostings = tuple[bytes, Any, Any, list[bytes]]  # numpy arrays: uint32, float32
 
 
 class _PostingsInMemory:
@@ -88,8 +90,7 @@ class _PostingsInMemory:
     `size` (an estimate of the memory held, in bytes) passes its limit."""
 
     _TERM_COST = 120  # a term's dict entry and key, beside its text
-    _POSTING_COST = 24  # term number, document number, weight, a reference to the value
-    _VALUE_COST = 33  # a bytes object of its own (positions), beside its content
+    _POSTING_COST = 16  # term number, document number, weight, where its value ends
 
     def __init__(self) -> None:
         self.fieldnames: set[str] = set()
@@ -98,8 +99,11 @@ class _PostingsInMemory:
         self._count = 0  # terms so far, of all fields
         self._term = array("I")
         self._doc = array("I")
-        self._weight = array("d")
-        self._values: list[bytes] = []
+        self._weight = array("f")  # as the postings file keeps them
+        # the values (positions) one after another, and where each posting's ends: a bytes
+        # object per posting would cost 33 bytes beside its few bytes of content
+        self._values = bytearray()
+        self._value_ends = array("I")  # (a segment holds far less than 4 GB of positions)
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         """One posting: (field name, term bytes, document number, weight, value bytes), as
@@ -117,7 +121,7 @@ class _PostingsInMemory:
             self.fieldnames.add(fieldname)
         length = size = 0
         term_numbers, doc_numbers = self._term, self._doc
-        weights, values = self._weight, self._values
+        weights, values, value_ends = self._weight, self._values, self._value_ends
         for tbytes, freq, weight, vbytes in items:
             number = terms.get(tbytes)
             if number is None:
@@ -129,11 +133,10 @@ class _PostingsInMemory:
             weights.append(weight * boost)
             length += freq
             if vbytes:
-                values.append(vbytes)
-                size += self._POSTING_COST + self._VALUE_COST + len(vbytes)
-            else:
-                values.append(b"")
-                size += self._POSTING_COST
+                values += vbytes
+                size += len(vbytes)
+            value_ends.append(len(values))
+            size += self._POSTING_COST
         self.size += size
         return length if scorable else 0
 
@@ -146,20 +149,24 @@ class _PostingsInMemory:
         term = np.frombuffer(self._term, dtype=np.uint32)
         doc = np.frombuffer(self._doc, dtype=np.uint32)
         order = np.lexsort((doc, term))  # by term number, then document
-        docs = doc[order]
-        weights = np.frombuffer(self._weight, dtype=np.float64)[order]
-        # (an array of references: a list of the order's numbers would cost 36 bytes each)
-        values = np.array(self._values, dtype=object)[order]
-        self._values = []
+        weights = np.frombuffer(self._weight, dtype=np.float32)
+        value_ends = np.frombuffer(self._value_ends, dtype=np.uint32)
+        buffer = memoryview(self._values)
         starts = np.zeros(self._count + 1, dtype=np.int64)
         np.cumsum(np.bincount(term, minlength=self._count), out=starts[1:])
         bounds = starts.tolist()
 
+        # a term's postings are gathered when it is written (sorted copies of every array
+        # at once would double a writer's memory at the end of each segment)
         def terms_of(terms: dict[bytes, int]) -> Iterator[_TermPostings]:
             for tbytes in sorted(terms):
                 n = terms[tbytes]
-                a, b = bounds[n], bounds[n + 1]
-                yield tbytes, docs[a:b], weights[a:b], values[a:b]
+                postings = order[bounds[n] : bounds[n + 1]]
+                ends = value_ends[postings]
+                begins = np.where(postings > 0, value_ends[postings - 1], 0)  # the one before
+                spans = zip(begins.tolist(), ends.tolist(), strict=True)
+                values = [bytes(buffer[i:j]) for i, j in spans]
+                yield tbytes, doc[postings], weights[postings], values
 
         for fieldname in sorted(self._terms):
             yield fieldname, terms_of(self._terms[fieldname])
@@ -213,7 +220,7 @@ def _write_postings(fieldwriter: Any, schema: Any, lengths: Any, doccount: int,
                 counted = [n for n in map(field_lengths.__getitem__, ids) if n]
                 postwriter._ids = array("I", ids)
                 postwriter._weights = array("f", block_weights)
-                postwriter._values = [v for v in values[a : a + limit].tolist() if v]
+                postwriter._values = [v for v in values[a : a + limit] if v]
                 postwriter._maxweight = max(0, *block_weights)
                 postwriter._minlength = min(counted) if counted else None
                 postwriter._maxlength = max(counted) if counted else 0
