@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from searching import plain_engine, search
 
+from search.analysis import WORD_RE, normalize_word
 from search.engine import MAX_PER_PAGE, MAX_QUERY_CHARS
 from search.errors import QueryError
 from search.index import reindex
@@ -319,6 +320,47 @@ def test_marks_words_at_their_start_whatever_their_case_and_spelling():
         "проверена. <mark>Перезапуски</mark> и старт: «Союз МС-25» <mark>стартовал</mark>, "
         "а предстартовые работы шли в «Союзмаше»."
     )
+
+
+def _marked_word_by_word(highlighter: Highlighter, text: str) -> list[tuple[int, int]]:
+    """What highlighting is: every word of the text analysed on its own."""
+    return [m.span() for m in WORD_RE.finditer(text)
+            if highlighter.matches(normalize_word(m.group()))]
+
+
+def test_soft_hyphens_and_zero_width_spaces_are_read_through():
+    highlighter = Highlighter()
+    for word in ("космодром", "Байконур", "ракета-носитель"):
+        highlighter.add_word(word)
+    text = ("С кос\u00adмо\u00adдро\u00adма «Бай\u200bко\u200bнур» стартовала ра\u00adкета-"
+            "носитель;\u200b\u00adкосмодромы\ufeff и ракеты\u00ad")
+    assert highlighter.spans(text) == _marked_word_by_word(highlighter, text)
+    assert highlighter.mark(text) == (
+        "С <mark>кос\u00adмо\u00adдро\u00adма</mark> «<mark>Бай\u200bко\u200bнур</mark>» "
+        "стартовала <mark>ра\u00adкета-носитель</mark>;\u200b\u00ad<mark>космодромы</mark>"
+        "\ufeff и ракеты\u00ad"
+    )
+
+
+@pytest.mark.parametrize("text", [
+    "ракета-\u00adкосмодром", "ракета\u200b-космодром", "1.\u00ad5 ракета", "1,\u200b5 ракеты",
+    "ко\u0301смодром и ракета",
+])
+def test_format_characters_by_a_hyphen_or_a_stress_mark_are_read_as_word_by_word(text: str
+                                                                                ) -> None:
+    highlighter = Highlighter()
+    for word in ("космодром", "ракета", "1.5"):
+        highlighter.add_word(word)
+    assert highlighter.spans(text) == _marked_word_by_word(highlighter, text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="космдраетьы-.,1 \u00ad\u200b\u200d\ufeffЁё\u0301", max_size=40))
+def test_texts_with_format_characters_are_marked_as_word_by_word(text: str) -> None:
+    highlighter = Highlighter()
+    for word in ("космодром", "ракета", "ёмкость"):
+        highlighter.add_word(word)
+    assert highlighter.spans(text) == _marked_word_by_word(highlighter, text)
 
 
 def test_text_is_escaped_and_only_mark_tags_remain(engine):

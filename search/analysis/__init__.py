@@ -13,6 +13,7 @@ from .kazakh import has_kazakh_letters, to_russian_spelling
 from .language import LANGUAGES, detect_language
 from .morphology import STOP_WORDS, is_stop_word, lemmas, morph, stem, terms
 from .tokens import (
+    FORMAT_CHARS,
     INVISIBLE,
     PART_RE,
     PLAIN_WORD_RE,
@@ -24,6 +25,7 @@ from .tokens import (
 )
 
 __all__ = [
+    "FORMAT_CHARS",
     "INVISIBLE",
     "LANGUAGES",
     "PART_RE",

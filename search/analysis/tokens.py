@@ -13,13 +13,14 @@ import unicodedata
 from ..caching import LockedLRU, register
 
 __all__ = [
-    "INVISIBLE", "MAX_WORD_CHARS", "PART_RE", "PLAIN_WORD_RE", "WORD_RE", "fold",
+    "FORMAT_CHARS", "INVISIBLE", "MAX_WORD_CHARS", "PART_RE", "PLAIN_WORD_RE", "WORD_RE", "fold",
     "normalize_word", "word_parts", "words",
 ]
 
 # Invisible characters of web text: soft hyphen, zero-width space/joiners, word joiner, BOM,
 # and combining marks (stress accents). Inside a word they neither split nor glue it.
-INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u0300-\u036f"
+FORMAT_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+INVISIBLE = FORMAT_CHARS + "\u0300-\u036f"
 _ALNUM = r"[^\W_]"
 _SEGMENT = rf"{_ALNUM}(?:[{INVISIBLE}]*{_ALNUM})*"
 # Hyphens join any segments (ракеты-носителя, МС-25); a dot or comma joins digits only
@@ -31,7 +32,7 @@ WORD_RE = re.compile(rf"{_SEGMENT}(?:{_JOINER}{_SEGMENT})*")
 PLAIN_WORD_RE = re.compile(rf"{_ALNUM}+(?:(?:[-\u2010\u2011]|(?<=\d)[.,](?=\d)){_ALNUM}+)*")
 PART_RE = re.compile(_SEGMENT)  # one part of a hyphenated word or code
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
-_FORMAT_CHARS_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_FORMAT_CHARS_RE = re.compile(f"[{FORMAT_CHARS}]")
 _CYRILLIC_RE = re.compile(r"[а-яё]")
 _LATIN_RE = re.compile(r"[a-z]")
 _DIGIT_RE = re.compile(r"\d")

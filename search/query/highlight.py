@@ -20,6 +20,7 @@ from functools import lru_cache
 from html import escape
 
 from ..analysis import (
+    FORMAT_CHARS,
     INVISIBLE,
     PLAIN_WORD_RE,
     WORD_RE,
@@ -43,6 +44,8 @@ SNIPPET_SCAN_CHARS = 12_000  # long articles: look for fragments in their first 
 _LOOKAHEAD = 4  # characters of a term that a candidate word must start with
 _SENTENCE_END = re.compile(r"[.!?…]\s+|\n")
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+_FORMAT_CHARS_RE = re.compile(f"[{FORMAT_CHARS}]")
+_BY_JOINER_RE = re.compile(f"[-\u2010\u2011.,][{FORMAT_CHARS}]|[{FORMAT_CHARS}][-\u2010\u2011.,]")
 _SPACES = re.compile(r"\s+")
 _WORD_CHAR = re.compile(r"\w")
 
@@ -126,9 +129,15 @@ class Highlighter:
         """Character spans of the matching words of `text`, in order."""
         if not self._starts:
             return []
-        if _INVISIBLE_RE.search(text):  # rare: analyse every word
-            return [m.span() for m in WORD_RE.finditer(text)
-                    if self.matches(normalize_word(m.group()))]
+        if _INVISIBLE_RE.search(text):
+            visible, cuts = _without_format_chars(text)
+            if _INVISIBLE_RE.search(visible) or _BY_JOINER_RE.search(text):
+                # combining marks, or a format character that keeps a hyphen or a decimal
+                # point from joining (rare): analyse every word
+                return [m.span() for m in WORD_RE.finditer(text)
+                        if self.matches(normalize_word(m.group()))]
+            # soft hyphens and zero-width characters: the words of the text without them
+            return [(_origin(s, cuts), _origin(e - 1, cuts) + 1) for s, e in self.spans(visible)]
         if self._lemmas and has_kazakh_letters(text):
             # analyse every word too (Kazakh words may match by another spelling)
             return [m.span() for m in PLAIN_WORD_RE.finditer(text)
@@ -249,6 +258,19 @@ def _trie_pattern(node: dict[str, dict]) -> str:
     if not children:
         return ""
     return "(?:" + "|".join(children) + ")" + ("?" if "" in node else "")
+
+
+def _without_format_chars(text: str) -> tuple[str, list[int]]:
+    """The text without its format characters, and where they were cut out: for the k-th
+    of them, its index in the text less k (the index in the new text of what followed it)."""
+    cuts = [m.start() - k for k, m in enumerate(_FORMAT_CHARS_RE.finditer(text))]
+    return _FORMAT_CHARS_RE.sub("", text), cuts
+
+
+def _origin(index: int, cuts: list[int]) -> int:
+    """Where the character at `index` of the text without format characters is in the
+    text."""
+    return index + bisect_right(cuts, index)
 
 
 def _fragment_start(text: str, match_start: int, size: int) -> int:
