@@ -112,8 +112,10 @@ class Orbita(Contender):
         self.open_index(workdir / "index")
 
     def open_index(self, index_dir: Path) -> None:
-        """Search an index folder directly (one ``reindex`` wrote anywhere)."""
+        """Search an index folder directly (one ``reindex`` wrote anywhere), warmed up as a
+        server's engine is before its first request."""
         self._engine_ = self._engine(index_dir)
+        self._engine_.warm_up()
 
     def search(self, query: str, k: int = 10) -> list[str]:
         """The page's call: one page of ``k`` hits with highlighted titles and snippets."""

@@ -47,6 +47,9 @@ the previous generation's answers, and saved beside the generation in
   4 folders.
 - **completion tables** (understand/tables.py): completions of words, phrases and titles;
   4 folders.
+- **family lemma lists** (query/families.py): the body field's lemmas, sorted, where
+  derivational families are looked up; 4 folders (until a generation's list is at hand, its
+  families are read from the segments' term tables).
 
 Each process-wide and per-folder cache is registered here by its name in bold
 (:func:`register`), so :func:`stats` reports them all and a test checks that this list names
@@ -208,6 +211,20 @@ class GenerationTables(Generic[T]):
         self._refresh(gen).join(wait)
         found = self._latest.get(gen.parent)
         return found[1] if found is not None else None
+
+    def ready(self, gen: Path) -> T | None:
+        """The table of this very generation when it is at hand, else None, for a caller that
+        can do without it: when an older generation's is at hand, this one's is built (or
+        loaded) in the background meanwhile; a first table comes from :meth:`get` alone (a
+        server's warm-up)."""
+        found = self._latest.get(gen.parent)
+        if found is None:
+            return None
+        if found[0] != gen.name:
+            if gen.name > found[0]:
+                self._refresh(gen)
+            return None
+        return found[1]
 
     def build_in_child(self, gen: Path) -> T:
         """Build the table for `gen` in a fresh child process (standard library pool, one task

@@ -536,8 +536,8 @@ class Engine:
         return completions(self.handle, text, wait=wait)
 
     def warm_up(self) -> None:
-        """Build what corrections and completions need before the first visitor needs it;
-        nothing to do without an index."""
+        """Build what corrections, completions and derivational families need before the
+        first visitor needs it; nothing to do without an index."""
         try:
             warm_up(self.handle)
         except IndexMissing:
@@ -545,10 +545,10 @@ class Engine:
 
     def preload(self) -> None:
         """Load what every request reads alike and never changes (the morphology
-        dictionaries), and build and save the live generation's correction and completion
-        tables if no process did yet, without opening the index: a server does this before
-        forking its workers, which then share the dictionaries' memory and load the tables'
-        files at once."""
+        dictionaries), and build and save the live generation's tables (corrections,
+        completions, family lemma lists) if no process did yet, without opening the index: a
+        server does this before forking its workers, which then share the dictionaries' memory
+        and load the tables' files at once."""
         for word in ("ракета", "ғарыш"):  # the Russian and Kazakh dictionaries load lazily
             terms(word, True)
         try:

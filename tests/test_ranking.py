@@ -9,9 +9,9 @@ import pytest
 from searching import plain_engine, search
 
 from search.engine import Engine
-from search.index import reindex
-from search.query import DEFAULT_PARAMS, RankingParams
-from search.query.families import root_key
+from search.index import current_generation, open_generation, reindex
+from search.query import DEFAULT_PARAMS, RankingParams, lemma_lists
+from search.query.families import _members, root_key
 
 
 def build(tmp_path: Path, docs: dict[str, str], **params: float) -> Engine:
@@ -242,3 +242,22 @@ def test_plain_engine_ranks_with_the_default_params(tmp_path):
     engine = plain_engine(tmp_path / "index")
     assert engine.params == DEFAULT_PARAMS
     engine.close()
+
+
+def test_families_from_the_lemma_list_are_the_families_from_the_term_tables(index_dir,
+                                                                           monkeypatch):
+    """A server scans its generation's sorted lemma list for families; before the list is
+    at hand, the segments' term tables give the very same members."""
+    gen = current_generation(index_dir).resolve()
+    with open_generation(gen) as snapshot:
+        keys = sorted({key for term in snapshot.lexicon("body") if (key := root_key(term))})
+        lemma_lists.get(gen, exact=True)
+        assert lemma_lists.ready(gen) is not None
+        listed = {key: _members(snapshot, key) for key in keys}
+        with monkeypatch.context() as m:
+            m.setattr(lemma_lists, "ready", lambda gen: None)  # not at hand
+            scanned = {key: _members(snapshot, key) for key in keys}
+    assert listed == scanned
+    assert listed[root_key("встречать")] == ["встретиться", "встреча"]  # aspect and noun
+    assert listed[root_key("ракетный")] == ["ракета", "ракетный"]
+    assert sum(len(members) > 1 for members in listed.values()) > 10

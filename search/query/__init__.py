@@ -3,6 +3,7 @@
 results (:mod:`.highlight`)."""
 
 from .compile import BestOf, Boosted, Compiled, compile_query
+from .families import lemma_lists
 from .filters import PARAMS, Filters, from_params, from_tokens, parse_date_bound, split_query
 from .highlight import Highlighter, highlighter_for
 from .params import DEFAULT_PARAMS, RankingParams
@@ -42,6 +43,7 @@ __all__ = [
     "from_tokens",
     "highlighter_for",
     "is_kazakh",
+    "lemma_lists",
     "parse_date_bound",
     "parse_query",
     "parse_tokens",

@@ -14,13 +14,19 @@ weak alternative of the word typed (search/query/compile.py).
 
 from __future__ import annotations
 
+import hashlib
 import re
+from bisect import bisect_left
+from collections.abc import Iterable
 from functools import lru_cache
+from itertools import islice
+from pathlib import Path
 
-from ..caching import register
-from ..index import Snapshot
+from ..caching import GenerationTables, register
+from ..index import Snapshot, Strings, open_generation
+from ..index import vocabulary as _vocabulary
 
-__all__ = ["MAX_FAMILY_SCAN", "MIN_ROOT", "family_members", "root_key"]
+__all__ = ["MAX_FAMILY_SCAN", "MIN_ROOT", "family_members", "lemma_lists", "root_key"]
 
 MIN_ROOT = 3
 MAX_FAMILY_SCAN = 400  # index terms looked at per family (alphabetically from its prefix)
@@ -93,11 +99,39 @@ def _members(snapshot: Snapshot, key: str) -> list[str]:
     # change only those); an о there may be written а
     stem = key[: max(MIN_ROOT, len(key) - 2)]
     prefixes = {stem, stem[:-1] + "а"} if stem.endswith("о") else {stem}
+    lemmas = None if snapshot.gen is None else lemma_lists.ready(snapshot.gen)
     found = []
     for prefix in sorted(prefixes):
-        for n, term in enumerate(snapshot.expand_prefix(_FIELD, prefix)):
-            if n >= MAX_FAMILY_SCAN:
-                break
+        scanned = (_with_prefix(lemmas, prefix) if lemmas is not None
+                   else snapshot.expand_prefix(_FIELD, prefix))
+        for term in islice(scanned, MAX_FAMILY_SCAN):
             if root_key(term) == key and term not in found:
                 found.append(term)
     return found
+
+
+def _with_prefix(terms: Strings, prefix: str) -> Iterable[str]:
+    """The sorted terms that start with `prefix`, in order."""
+    i = bisect_left(terms, prefix)
+    while i < len(terms) and (term := terms[i]).startswith(prefix):
+        yield term
+        i += 1
+
+
+def _lemmas_at(gen: Path) -> Strings:
+    """The body field's lemmas of an index generation, sorted: families are scanned there
+    (in a few microseconds) rather than through the segments' term tables (milliseconds)."""
+    with open_generation(gen) as snapshot:
+        return Strings(snapshot.lexicon(_FIELD))
+
+
+def _code_version() -> str:
+    digest = hashlib.sha256()
+    for module in (__file__, _vocabulary.__file__):
+        digest.update(Path(module or "").read_bytes())
+    return digest.hexdigest()[:12]
+
+
+lemma_lists = register(
+    "family lemma lists", GenerationTables("family-lemmas", _lemmas_at, _code_version())
+)

@@ -1,7 +1,8 @@
 """What understanding needs of one index generation, built once and shared by all threads:
-the vocabulary with its spelling index (corrections, transliterations) and the completions.
+the vocabulary with its spelling index (corrections, transliterations) and the completions
+(and, for the query side, the lemma lists derivational families are found in).
 
-Both are kept per index folder in search/caching.py's :class:`GenerationTables`: after a
+Each is kept per index folder in search/caching.py's :class:`GenerationTables`: after a
 reindex the previous generation's tables answer while a child process builds the new ones and
 saves them beside the generation, where the server's other processes load them.
 """
@@ -23,6 +24,7 @@ from ..index import (
     read_vocabulary,
 )
 from ..index import vocabulary as _vocabulary
+from ..query import lemma_lists
 from . import spelling as _spelling
 from . import suggest as _suggest
 from .layout import script_of
@@ -189,6 +191,7 @@ def warm_up(handle: IndexHandle) -> None:
     with handle.snapshot() as snapshot:
         understanding_for(snapshot, exact=True)
         suggester_for(snapshot, exact=True)
+        lemma_lists.get(_generation(snapshot), exact=True)
 
 
 def preload(index_dir: Path) -> bool:
@@ -202,4 +205,5 @@ def preload(index_dir: Path) -> bool:
     gen = gen.resolve()  # as a snapshot names its generation
     understandings.save(gen)
     suggesters.save(gen)
+    lemma_lists.save(gen)
     return True
