@@ -78,7 +78,7 @@ def merge_small(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
 
 
 # A term's postings in document order: (term bytes, document numbers, weights, values).
-_TermPostings = tuple[bytes, Any, Any, list[bytes]]  # numpy arrays: uint32, float32
+_TermPostings = tuple[bytes, list[int], list[float], list[bytes]]
 
 
 class _PostingsInMemory:
@@ -146,38 +146,58 @@ class _PostingsInMemory:
     def sorted_postings(self) -> Iterator[tuple[str, Iterator[_TermPostings]]]:
         """Per field in name order, its terms in byte order, each with its postings in
         document order: (term bytes, document numbers, weights, values)."""
-        term = np.frombuffer(self._term, dtype=np.uint32)
+        # number the terms in the order they are written, so that their postings, sorted,
+        # are read front to back, a chunk at a time
+        written = [(name, sorted(self._terms[name])) for name in sorted(self._terms)]
+        rank = np.zeros(self._count, dtype=np.uint32)
+        n = 0
+        for name, terms in written:
+            numbers = self._terms[name]
+            rank[[numbers[t] for t in terms]] = np.arange(n, n + len(terms), dtype=np.uint32)
+            n += len(terms)
+        keys = rank[np.frombuffer(self._term, dtype=np.uint32)]
         doc = np.frombuffer(self._doc, dtype=np.uint32)
-        order = np.lexsort((doc, term))  # by term number, then document
+        order = np.lexsort((doc, keys))  # by term as written, then document
+        bounds = np.zeros(self._count + 1, dtype=np.int64)
+        np.cumsum(np.bincount(keys, minlength=self._count), out=bounds[1:])
+        del keys
+        chunks = self._chunks(order, bounds)  # (the fields' terms are read in turn)
+        for name, terms in written:
+            yield name, ((tbytes, *next(chunks)) for tbytes in terms)
+
+    _CHUNK = 1 << 16  # postings gathered at once (sorted copies of them all would double
+    # a writer's memory at the end of a segment)
+
+    def _chunks(self, order: np.ndarray, bounds: np.ndarray
+                ) -> Iterator[tuple[list[int], list[float], list[bytes]]]:
+        """Each term's postings in turn, as (document numbers, weights, values) lists."""
+        doc = np.frombuffer(self._doc, dtype=np.uint32)
         weights = np.frombuffer(self._weight, dtype=np.float32)
         value_ends = np.frombuffer(self._value_ends, dtype=np.uint32)
         buffer = memoryview(self._values)
-        starts = np.zeros(self._count + 1, dtype=np.int64)
-        np.cumsum(np.bincount(term, minlength=self._count), out=starts[1:])
-        bounds = starts.tolist()
-
-        # a term's postings are gathered when it is written (sorted copies of every array
-        # at once would double a writer's memory at the end of each segment)
-        def terms_of(terms: dict[bytes, int]) -> Iterator[_TermPostings]:
-            for tbytes in sorted(terms):
-                n = terms[tbytes]
-                postings = order[bounds[n] : bounds[n + 1]]
-                ends = value_ends[postings]
-                begins = np.where(postings > 0, value_ends[postings - 1], 0)  # the one before
-                spans = zip(begins.tolist(), ends.tolist(), strict=True)
-                values = [bytes(buffer[i:j]) for i, j in spans]
-                yield tbytes, doc[postings], weights[postings], values
-
-        for fieldname in sorted(self._terms):
-            yield fieldname, terms_of(self._terms[fieldname])
+        starts = bounds.tolist()
+        term = 0
+        while term < len(starts) - 1:
+            # whole terms, about _CHUNK postings (at least one term)
+            last = max(term + 1, int(np.searchsorted(bounds, starts[term] + self._CHUNK)) - 1)
+            a, b = starts[term], starts[last]
+            postings = order[a:b]
+            docs, ws = doc[postings].tolist(), weights[postings].tolist()
+            ends = value_ends[postings]
+            begins = np.where(postings > 0, value_ends[postings - 1], 0)  # the one before
+            spans = zip(begins.tolist(), ends.tolist(), strict=True)
+            values = [bytes(buffer[i:j]) for i, j in spans]
+            for t in range(term, last):
+                i, j = starts[t] - a, starts[t + 1] - a
+                yield docs[i:j], ws[i:j], values[i:j]
+            term = last
 
     def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
         """The postings as Whoosh's pool gives them: (field, term, document, weight, value)
         tuples in that order."""
         for fieldname, terms in self.sorted_postings():
             for tbytes, docs, weights, values in terms:
-                postings = zip(docs.tolist(), weights.tolist(), values, strict=True)
-                for docnum, weight, value in postings:
+                for docnum, weight, value in zip(docs, weights, values, strict=True):
                     yield fieldname, tbytes, docnum, weight, value
 
     def cleanup(self) -> None:
@@ -211,7 +231,7 @@ def _write_postings(fieldwriter: Any, schema: Any, lengths: Any, doccount: int,
             terminfo = postwriter._terminfo = W3TermInfo()
             postwriter._blockcount = 0
             start = offset
-            all_ids, all_weights = docs.tolist(), weights.tolist()
+            all_ids, all_weights = docs, weights
             for a in range(0, len(all_ids), limit):
                 if a:
                     offset += _write_block(postwriter)
