@@ -62,6 +62,7 @@ import ctypes
 import ctypes.util
 import fcntl
 import gc
+import hashlib
 import logging
 import os
 import pickle
@@ -79,6 +80,7 @@ __all__ = [
     "TABLES_DIR",
     "GenerationTables",
     "LockedLRU",
+    "code_version",
     "register",
     "release_memory",
     "stats",
@@ -141,6 +143,15 @@ def _malloc_trim() -> Callable[[int], int] | None:
 
 
 _trim = _malloc_trim()
+
+
+def code_version(*files: str | None) -> str:
+    """A digest of the source files that build and hold a table (a :class:`GenerationTables`
+    version): a change of any of them keeps an older saved table from being loaded."""
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(Path(file or "").read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def release_memory() -> None:

@@ -14,7 +14,6 @@ weak alternative of the word typed (search/query/compile.py).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
@@ -22,7 +21,7 @@ from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 
-from ..caching import GenerationTables, register
+from ..caching import GenerationTables, code_version, register
 from ..index import Snapshot, Strings, open_generation
 from ..index import vocabulary as _vocabulary
 
@@ -125,13 +124,6 @@ def _lemmas_at(gen: Path) -> Strings:
         return Strings(snapshot.lexicon(_FIELD))
 
 
-def _code_version() -> str:
-    digest = hashlib.sha256()
-    for module in (__file__, _vocabulary.__file__):
-        digest.update(Path(module or "").read_bytes())
-    return digest.hexdigest()[:12]
-
-
-lemma_lists = register(
-    "family lemma lists", GenerationTables("family-lemmas", _lemmas_at, _code_version())
-)
+lemma_lists = register("family lemma lists", GenerationTables(
+    "family-lemmas", _lemmas_at, code_version(__file__, _vocabulary.__file__)
+))

@@ -9,12 +9,11 @@ saves them beside the generation, where the server's other processes load them.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
 from ..analysis import STOP_WORDS, has_kazakh_letters, lemmas, morph, terms
-from ..caching import GenerationTables, register
+from ..caching import GenerationTables, code_version, register
 from ..index import (
     IndexHandle,
     Snapshot,
@@ -132,17 +131,8 @@ def _suggester_at(gen: Path) -> Suggester:
         return build_suggester(snapshot)
 
 
-def _code_version() -> str:
-    """A digest of the code that builds and holds the tables: a saved table is loaded only
-    by the code that saved it."""
-    digest = hashlib.sha256()
-    for module in (_vocabulary, _spelling, _suggest):
-        digest.update(Path(module.__file__ or "").read_bytes())
-    digest.update(Path(__file__).read_bytes())
-    return digest.hexdigest()[:12]
-
-
-_VERSION = _code_version()
+# a saved table is loaded only by the code that saved it
+_VERSION = code_version(_vocabulary.__file__, _spelling.__file__, _suggest.__file__, __file__)
 understandings = register(
     "correction tables", GenerationTables("understanding", _understanding_at, _VERSION)
 )
