@@ -156,8 +156,10 @@ class _PostingsInMemory:
             rank[[numbers[t] for t in terms]] = np.arange(n, n + len(terms), dtype=np.uint32)
             n += len(terms)
         keys = rank[np.frombuffer(self._term, dtype=np.uint32)]
+        self._term, self._terms = array("I"), {}  # not needed any more: their memory goes back
         doc = np.frombuffer(self._doc, dtype=np.uint32)
-        order = np.lexsort((doc, keys))  # by term as written, then document
+        # by term as written, then document (a segment holds far fewer than 2**32 postings)
+        order = np.lexsort((doc, keys)).astype(np.uint32)
         bounds = np.zeros(self._count + 1, dtype=np.int64)
         np.cumsum(np.bincount(keys, minlength=self._count), out=bounds[1:])
         del keys
@@ -181,7 +183,7 @@ class _PostingsInMemory:
             # whole terms, about _CHUNK postings (at least one term)
             last = max(term + 1, int(np.searchsorted(bounds, starts[term] + self._CHUNK)) - 1)
             a, b = starts[term], starts[last]
-            postings = order[a:b]
+            postings = order[a:b].astype(np.int64)
             docs, ws = doc[postings].tolist(), weights[postings].tolist()
             ends = value_ends[postings]
             begins = np.where(postings > 0, value_ends[postings - 1], 0)  # the one before
