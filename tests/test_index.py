@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from searching import plain_engine, search
 from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
 
 from search.corpus import load_document
 from search.engine import Engine
@@ -338,6 +339,25 @@ def test_folded_segments_hold_the_postings_a_full_build_writes(corpus, tmp_path)
     folded, fresh = postings_by_release(index_dir), postings_by_release(rebuilt)
     assert folded == fresh
     assert ("body", "пристыковаться".encode()) in fresh
+
+
+def test_the_writer_writes_the_postings_whoosh_own_writer_writes(corpus, tmp_path, monkeypatch):
+    """Postings gathered in memory (positions in one buffer, gathered a chunk of terms at a
+    time) are the very postings Whoosh's own writer and posting pool write: weights and
+    positions of every term of every field, on real text."""
+    write(corpus / "soyuz.txt", "Союз МС-25\n\nРакета-носитель «Союз-2.1б» стартовала 26.12.2016 "
+          "с космодрома «Восточный»; ёмкость бака проверена. Ракета вывела спутники, а ракеты "
+          "серии «Союз» стартуют с космодрома Байконур.")
+    write(corpus / "baiterek.txt", "Бәйтерек\n\nБайқоңыр ғарыш айлағынан «Бәйтерек» кешенінің "
+          "құрылысы туралы келіссөздер жүргізілді; NASA and Roscosmos signed the agreement.")
+    reindex(corpus, tmp_path / "ours")
+    monkeypatch.setattr(writers, "_SegmentWriter", SegmentWriter)
+    reindex(corpus, tmp_path / "whoosh")
+    ours = postings_by_release(tmp_path / "ours")
+    assert ours == postings_by_release(tmp_path / "whoosh")
+    rockets = ours[("body", "ракета".encode())]
+    assert [release for release, _, _ in rockets] == ["soyuz.txt"]
+    assert ("folded", "байконур".encode()) in ours
 
 
 def test_writer_processes_past_their_memory_limit_write_more_segments_of_the_same_index(
