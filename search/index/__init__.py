@@ -12,7 +12,7 @@ from .generations import FORMAT_VERSION, MANIFEST, current_generation
 from .handle import IndexHandle, open_generation, open_index
 from .sketches import Sketch, are_copies, is_copy, read_sketch, sketch
 from .snapshot import K1, B, Snapshot
-from .vocabulary import Strings, Vocabulary, read_vocabulary
+from .vocabulary import Strings, Vocabulary, prefix_range, read_vocabulary
 
 __all__ = [
     "B",
@@ -31,6 +31,7 @@ __all__ = [
     "is_copy",
     "open_generation",
     "open_index",
+    "prefix_range",
     "read_sketch",
     "read_vocabulary",
     "reindex",

@@ -20,7 +20,7 @@ import numpy as np
 
 from .snapshot import Snapshot
 
-__all__ = ["Strings", "Vocabulary", "read_vocabulary"]
+__all__ = ["Strings", "Vocabulary", "prefix_range", "read_vocabulary"]
 
 FIELD = "exact"
 _DF = struct.Struct("!I")  # Whoosh 3 term info: flags (B), weight (f), doc frequency (I), …
@@ -98,12 +98,16 @@ class Vocabulary:
 
     def prefix_range(self, prefix: str) -> tuple[int, int]:
         """Indexes [lo, hi) of the sorted forms that start with `prefix`."""
-        lo = bisect_left(self.words, prefix)
-        hi = bisect_left(self.words, prefix + "\uffff", lo)
-        return lo, hi
+        return prefix_range(self.words, prefix)
 
     def __len__(self) -> int:
         return len(self.words)
+
+
+def prefix_range(words: Sequence[str], prefix: str) -> tuple[int, int]:
+    """Indexes [lo, hi) of the words of a sorted list that start with `prefix`."""
+    lo = bisect_left(words, prefix)
+    return lo, bisect_left(words, prefix + "\uffff", lo)
 
 
 def read_vocabulary(snapshot: Snapshot, fieldname: str = FIELD) -> Vocabulary:

@@ -93,7 +93,6 @@ class _PostingsInMemory:
     _POSTING_COST = 16  # term number, document number, weight, where its value ends
 
     def __init__(self) -> None:
-        self.fieldnames: set[str] = set()
         self.size = 0
         self._terms: dict[str, dict[bytes, int]] = {}
         self._count = 0  # terms so far, of all fields
@@ -118,7 +117,6 @@ class _PostingsInMemory:
         terms = self._terms.get(fieldname)
         if terms is None:
             terms = self._terms[fieldname] = {}
-            self.fieldnames.add(fieldname)
         length = size = 0
         term_numbers, doc_numbers = self._term, self._doc
         weights, values, value_ends = self._weight, self._values, self._value_ends
@@ -145,7 +143,8 @@ class _PostingsInMemory:
 
     def sorted_postings(self) -> Iterator[tuple[str, Iterator[_TermPostings]]]:
         """Per field in name order, its terms in byte order, each with its postings in
-        document order: (term bytes, document numbers, weights, values)."""
+        document order: (term bytes, document numbers, weights, values). Read once, in that
+        order, to write the segment: the term table is let go of as it starts."""
         # number the terms in the order they are written, so that their postings, sorted,
         # are read front to back, a chunk at a time
         written = [(name, sorted(self._terms[name])) for name in sorted(self._terms)]
@@ -193,14 +192,6 @@ class _PostingsInMemory:
                 i, j = starts[t] - a, starts[t + 1] - a
                 yield docs[i:j], ws[i:j], values[i:j]
             term = last
-
-    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes]]:
-        """The postings as Whoosh's pool gives them: (field, term, document, weight, value)
-        tuples in that order."""
-        for fieldname, terms in self.sorted_postings():
-            for tbytes, docs, weights, values in terms:
-                for docnum, weight, value in zip(docs, weights, values, strict=True):
-                    yield fieldname, tbytes, docnum, weight, value
 
     def cleanup(self) -> None:
         self.__init__()  # type: ignore[misc]

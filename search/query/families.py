@@ -15,14 +15,12 @@ weak alternative of the word typed (search/query/compile.py).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Iterable
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 
 from ..caching import GenerationTables, code_version, register
-from ..index import Snapshot, Strings, open_generation
+from ..index import Snapshot, Strings, open_generation, prefix_range
 from ..index import vocabulary as _vocabulary
 
 __all__ = ["MAX_FAMILY_SCAN", "MIN_ROOT", "family_members", "lemma_lists", "root_key"]
@@ -101,20 +99,15 @@ def _members(snapshot: Snapshot, key: str) -> list[str]:
     lemmas = None if snapshot.gen is None else lemma_lists.ready(snapshot.gen)
     found = []
     for prefix in sorted(prefixes):
-        scanned = (_with_prefix(lemmas, prefix) if lemmas is not None
-                   else snapshot.expand_prefix(_FIELD, prefix))
-        for term in islice(scanned, MAX_FAMILY_SCAN):
+        if lemmas is not None:
+            lo, hi = prefix_range(lemmas, prefix)
+            scanned = lemmas[lo : min(hi, lo + MAX_FAMILY_SCAN)]
+        else:
+            scanned = list(islice(snapshot.expand_prefix(_FIELD, prefix), MAX_FAMILY_SCAN))
+        for term in scanned:
             if root_key(term) == key and term not in found:
                 found.append(term)
     return found
-
-
-def _with_prefix(terms: Strings, prefix: str) -> Iterable[str]:
-    """The sorted terms that start with `prefix`, in order."""
-    i = bisect_left(terms, prefix)
-    while i < len(terms) and (term := terms[i]).startswith(prefix):
-        yield term
-        i += 1
 
 
 def _lemmas_at(gen: Path) -> Strings:
