@@ -14,6 +14,7 @@ from .language import LANGUAGES, detect_language
 from .morphology import STOP_WORDS, is_stop_word, lemmas, morph, stem, terms
 from .tokens import (
     FORMAT_CHARS,
+    HYPHENS,
     INVISIBLE,
     PART_RE,
     PLAIN_WORD_RE,
@@ -26,6 +27,7 @@ from .tokens import (
 
 __all__ = [
     "FORMAT_CHARS",
+    "HYPHENS",
     "INVISIBLE",
     "LANGUAGES",
     "PART_RE",

@@ -13,8 +13,8 @@ import unicodedata
 from ..caching import LockedLRU, register
 
 __all__ = [
-    "FORMAT_CHARS", "INVISIBLE", "MAX_WORD_CHARS", "PART_RE", "PLAIN_WORD_RE", "WORD_RE", "fold",
-    "normalize_word", "word_parts", "words",
+    "FORMAT_CHARS", "HYPHENS", "INVISIBLE", "MAX_WORD_CHARS", "PART_RE", "PLAIN_WORD_RE",
+    "WORD_RE", "fold", "normalize_word", "word_parts", "words",
 ]
 
 # Invisible characters of web text: soft hyphen, zero-width space/joiners, word joiner, BOM,
@@ -25,11 +25,12 @@ _ALNUM = r"[^\W_]"
 _SEGMENT = rf"{_ALNUM}(?:[{INVISIBLE}]*{_ALNUM})*"
 # Hyphens join any segments (ракеты-носителя, МС-25); a dot or comma joins digits only
 # (26.12.2016, Союз-2.1б), so "ОАЭ.Следующее" still splits into two words.
-_JOINER = rf"(?:[-\u2010\u2011]|(?<=\d)[.,](?=[{INVISIBLE}]*\d))"
+HYPHENS = "-\u2010\u2011"  # hyphen-minus, hyphen, non-breaking hyphen
+_JOINER = rf"(?:[{HYPHENS}]|(?<=\d)[.,](?=[{INVISIBLE}]*\d))"
 WORD_RE = re.compile(rf"{_SEGMENT}(?:{_JOINER}{_SEGMENT})*")
 # WORD_RE for a text without INVISIBLE characters (the usual case: check first): the same
 # words, matched much faster, as its segments are then plain runs of letters and digits.
-PLAIN_WORD_RE = re.compile(rf"{_ALNUM}+(?:(?:[-\u2010\u2011]|(?<=\d)[.,](?=\d)){_ALNUM}+)*")
+PLAIN_WORD_RE = re.compile(rf"{_ALNUM}+(?:(?:[{HYPHENS}]|(?<=\d)[.,](?=\d)){_ALNUM}+)*")
 PART_RE = re.compile(_SEGMENT)  # one part of a hyphenated word or code
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
 _FORMAT_CHARS_RE = re.compile(f"[{FORMAT_CHARS}]")

@@ -21,6 +21,7 @@ from html import escape
 
 from ..analysis import (
     FORMAT_CHARS,
+    HYPHENS,
     INVISIBLE,
     PLAIN_WORD_RE,
     WORD_RE,
@@ -45,7 +46,8 @@ _LOOKAHEAD = 4  # characters of a term that a candidate word must start with
 _SENTENCE_END = re.compile(r"[.!?…]\s+|\n")
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
 _FORMAT_CHARS_RE = re.compile(f"[{FORMAT_CHARS}]")
-_BY_JOINER_RE = re.compile(f"[-\u2010\u2011.,][{FORMAT_CHARS}]|[{FORMAT_CHARS}][-\u2010\u2011.,]")
+# a format character by a joiner of WORD_RE (hyphen, decimal point or comma)
+_BY_JOINER_RE = re.compile(f"[{HYPHENS}.,][{FORMAT_CHARS}]|[{FORMAT_CHARS}][{HYPHENS}.,]")
 _SPACES = re.compile(r"\s+")
 _WORD_CHAR = re.compile(r"\w")
 
