@@ -363,6 +363,30 @@ def test_texts_with_format_characters_are_marked_as_word_by_word(text: str) -> N
     assert highlighter.spans(text) == _marked_word_by_word(highlighter, text)
 
 
+def test_words_with_kazakh_letters_are_read_whole_and_the_others_where_a_query_word_starts():
+    highlighter = Highlighter()
+    for word in ("Байконур", "ракета", "космодром"):
+        highlighter.add_word(word)
+    text = ("С космодрома «Байқоңыр» ракета-тасығыш ұшырылды; Байқоңырда ракеты «Союз» "
+            "готовят, Қазақстанның ғарыш айлағы — Байконур. Людей на космодроме не было.")
+    assert highlighter.spans(text) == _marked_word_by_word(highlighter, text)
+    assert highlighter.mark(text) == (
+        "С <mark>космодрома</mark> «<mark>Байқоңыр</mark>» <mark>ракета-тасығыш</mark> "
+        "ұшырылды; <mark>Байқоңырда</mark> <mark>ракеты</mark> «Союз» готовят, Қазақстанның "
+        "ғарыш айлағы — <mark>Байконур</mark>. Людей на <mark>космодроме</mark> не было."
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="байконрқңғышкстемд -.,Ё", max_size=40))
+def test_texts_with_kazakh_letters_are_marked_as_word_by_word(text: str) -> None:
+    highlighter = Highlighter()
+    highlighter.add_word("Байконур")
+    highlighter.add_word("ғарыш", kazakh=True)
+    highlighter.add_word("ракета")
+    assert highlighter.spans(text) == _marked_word_by_word(highlighter, text)
+
+
 def test_text_is_escaped_and_only_mark_tags_remain(engine):
     hit = search(engine, "метеоров").hits[0]
     assert "<script>" not in hit.snippet_html and "<img" not in hit.snippet_html

@@ -140,17 +140,32 @@ class Highlighter:
                         if self.matches(normalize_word(m.group()))]
             # soft hyphens and zero-width characters: the words of the text without them
             return [(_origin(s, cuts), _origin(e - 1, cuts) + 1) for s, e in self.spans(visible)]
+        starts = self._candidate_starts(text)
         if self._lemmas and has_kazakh_letters(text):
-            # analyse every word too (Kazakh words may match by another spelling)
-            return [m.span() for m in PLAIN_WORD_RE.finditer(text)
-                    if self.matches(fold(m.group()))]
+            return self._spans_with_kazakh(text, starts)
         found = []
-        for start in self._candidate_starts(text):
+        for start in starts:
             m = PLAIN_WORD_RE.match(text, start)
             # fold() is normalize_word() for a word without invisible characters
             if m is not None and self.matches(fold(m.group())):
                 found.append(m.span())
         return found
+
+    def _spans_with_kazakh(self, text: str, starts: list[int]) -> list[tuple[int, int]]:
+        """The words of a text with Kazakh letters: those holding one are analysed whole
+        (they may match by another spelling: «Байқоңырда» for «Байконур»), the others where
+        a query term may start, as in any text."""
+        kazakh = [m for m in PLAIN_WORD_RE.finditer(text) if has_kazakh_letters(m.group())]
+        kazakh_starts = [m.start() for m in kazakh]
+        found = [m.span() for m in kazakh if self.matches(fold(m.group()))]
+        for start in starts:
+            i = bisect_right(kazakh_starts, start) - 1
+            if i >= 0 and start < kazakh[i].end():
+                continue  # inside a Kazakh word, analysed whole above
+            m = PLAIN_WORD_RE.match(text, start)
+            if m is not None and self.matches(fold(m.group())):
+                found.append(m.span())
+        return sorted(found)
 
     def _candidate_starts(self, text: str) -> list[int]:
         if self._pattern is None:
