@@ -17,10 +17,20 @@ from searching import plain_engine, search
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
+from search.caching import CACHES
 from search.corpus import load_document
 from search.engine import Engine
 from search.errors import IndexMissing, ReindexError
-from search.index import build, current_generation, generations, open_index, reindex, writers
+from search.index import (
+    arrays,
+    build,
+    current_generation,
+    generations,
+    open_index,
+    postings,
+    reindex,
+    writers,
+)
 from search.index.storage import SharedFile
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -358,6 +368,72 @@ def test_the_writer_writes_the_postings_whoosh_own_writer_writes(corpus, tmp_pat
     rockets = ours[("body", "ракета".encode())]
     assert [release for release, _, _ in rockets] == ["soyuz.txt"]
     assert ("folded", "байконур".encode()) in ours
+
+
+@pytest.mark.parametrize("narrow", [arrays.NARROW, 1], ids=["two-byte", "four-byte"])
+def test_each_segments_posting_arrays_hold_its_terms_documents_and_weights(
+        corpus, tmp_path, monkeypatch, narrow):
+    """The posting arrays file beside each segment gives every term the very document numbers,
+    weights and positions of Whoosh's postings, in two-byte and four-byte form; searches
+    (phrases too) find the same releases, in the same order, with the arrays and without."""
+    for n in range(30):
+        write(corpus / f"launch-{n}.txt", f"Пуск {n}\n\nРакета «Союз-2.1б» стартовала с "
+              f"космодрома Восточный {n + 1} апреля; ёмкость бака проверена. Ракета вывела "
+              f"спутники «Гонец-М»; {'ракеты ' * (n % 4)}будут готовы к пуску.")
+    monkeypatch.setattr(arrays, "NARROW", narrow)
+    monkeypatch.setattr(writers, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(writers, "WRITER_LIMIT_MB", 0.02)  # several segments
+    index_dir = tmp_path / "index"
+    reindex(corpus, index_dir)
+    ix = whoosh_index.open_dir(current_generation(index_dir))
+    checked = 0
+    try:
+        with ix.reader() as whole:
+            segments = [leaf for leaf, _ in whole.leaf_readers()]
+            assert len(segments) > 1
+            for reader in segments:
+                mapped = arrays.PostingArrays.of(reader)
+                assert mapped is not None
+                assert mapped._ids.dtype.itemsize == mapped._weights.dtype.itemsize == (
+                    2 if narrow > 1 else 4)
+                for fieldname, tbytes in reader.all_terms():
+                    text = tbytes.decode()
+                    ids_, weights = mapped.postings(reader, fieldname, text)
+                    ids0, weights0 = postings._read(reader, fieldname, text)
+                    assert ids_.tolist() == ids0.tolist()
+                    assert weights.tolist() == weights0.tolist()
+                    if fieldname in ("title", "body"):
+                        hits = list(enumerate(ids0.tolist()))
+                        at = mapped.positions_at(reader, fieldname, text, hits)
+                        assert at == postings.positions_at(reader, fieldname, text, hits, None)
+                        assert all(at.values())
+                    checked += 1
+                assert mapped.postings(reader, "body", "луноход") is None
+    finally:
+        ix.close()
+    assert checked > 500
+    queries = ("космодрома Восточный", "ракеты", '"Гонец-М"', "байконур", "емкость",
+               '"ракеты ракеты"', "ракета вывела спутники")
+    found = {q: ids(index_dir, q) for q in queries}
+    assert [q for q, hits in found.items() if not hits] == []
+    assert {f"launch-{n}.txt" for n in range(30)} <= set(found["ракеты"])
+    assert found["ракеты"][0] in {f"launch-{n}.txt" for n in range(3, 30, 4)}  # most rockets
+    monkeypatch.setattr(arrays.PostingArrays, "of", classmethod(lambda cls, reader: None))
+    CACHES["posting arrays"].clear()  # (its arrays came from the files)
+    assert {q: ids(index_dir, q) for q in queries} == found
+
+
+def test_a_damaged_posting_arrays_file_is_reported_and_the_postings_serve(corpus, tmp_path,
+                                                                         caplog):
+    index_dir = tmp_path / "index"
+    reindex(corpus, index_dir)
+    expected = ids(index_dir, "космодрома Байконур")
+    assert expected
+    (damaged,) = current_generation(index_dir).glob(f"*{arrays.EXTENSION}")
+    damaged.write_bytes(damaged.read_bytes()[:100])  # cut short
+    CACHES["posting arrays"].clear()
+    assert ids(index_dir, "космодрома Байконур") == expected
+    assert "posting arrays not read" in caplog.text
 
 
 def test_writer_processes_past_their_memory_limit_write_more_segments_of_the_same_index(

@@ -2,9 +2,10 @@
 
 Writing: :func:`reindex` (search/index/build.py) with its writers (:mod:`.writers`), the schema
 (:mod:`.schema`) and generations (:mod:`.generations`). Reading: :func:`open_index` gives an
-:class:`IndexHandle` whose snapshots (:mod:`.snapshot`) read posting arrays (:mod:`.postings`)
-through thread-shared files (:mod:`.storage`); :mod:`.vocabulary` reads the index's own words
-and :mod:`.sketches` the near-duplicate sketches.
+:class:`IndexHandle` whose snapshots (:mod:`.snapshot`) read posting arrays (:mod:`.postings`,
+from each segment's arrays file, :mod:`.arrays`) through thread-shared files (:mod:`.storage`);
+:mod:`.vocabulary` reads the index's own words and :mod:`.sketches` the near-duplicate
+sketches.
 """
 
 from .build import Progress, ReindexReport, reindex

@@ -50,10 +50,11 @@ MANIFEST = "manifest.json"
 # Raise FORMAT_VERSION whenever the schema or the analysis changes, and whenever a class that
 # Whoosh pickles into the index (the analyzers in search/analysis/analyzers.py; the codec,
 # ExactForms and SketchColumn in search/index/schema.py) moves to another module or is renamed,
-# in the same commit. The next reindex then rebuilds from scratch, and until then readers refuse
+# and whenever the files a segment is written with change (search/index/arrays.py), in the same
+# commit. The next reindex then rebuilds from scratch, and until then readers refuse
 # the old index with "run reindex" (old terms would not match new queries, and an old pickle
 # would not load).
-FORMAT_VERSION = 12
+FORMAT_VERSION = 13
 KEEP_OLD_GENERATIONS = 2  # readers that opened an older generation keep working for a while
 
 

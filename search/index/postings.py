@@ -1,12 +1,14 @@
 """Posting lists as arrays: a term's document numbers and frequencies in one segment, and the
 word positions of chosen postings.
 
-Whoosh stores a block's positions together with its document numbers, so reading a frequent
-word's postings means unpickling all its positions, and finding a term takes a few reads of its
-hash table. Segment files never change, so the arrays (or their absence) of recently used terms
-are kept in one process-wide cache shared by all threads and generations (listed in
-search/caching.py); deleted documents, which a newer generation may add to a segment, are masked
-out by the caller (search/index/snapshot.py).
+A segment's posting arrays file (search/index/arrays.py) gives a term's documents as slices of a
+memory map; a segment without one (written by Whoosh's own writer) is read block by block, and
+Whoosh stores a block's positions together with its document numbers, so that means unpickling
+all the positions too. Finding a term takes a few reads of Whoosh's hash table either way.
+Segment files never change, so the arrays (or their absence) of recently used terms are kept in
+one process-wide cache shared by all threads and generations (listed in search/caching.py);
+deleted documents, which a newer generation may add to a segment, are masked out by the caller
+(search/index/snapshot.py).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import numpy as np
 from whoosh.matching import FilterMatcher
 
 from ..caching import LockedLRU, register
+from .arrays import PostingArrays
 
 __all__ = ["CACHED_POSTINGS", "Postings", "positions_at", "segment_postings"]
 
@@ -34,14 +37,21 @@ def _cost(value: Postings) -> int:
 _cache: LockedLRU = register("posting arrays", LockedLRU(CACHED_POSTINGS, getsizeof=_cost))
 
 
-def segment_postings(reader: Any, index: str, fieldname: str, text: str) -> Postings | None:
-    """A term's postings in one segment of the index folder `index`, deleted documents
-    included; None when the segment does not hold the term. (Segment ids are random names,
-    unique within an index folder: the folder is part of the key.)"""
+def segment_postings(reader: Any, index: str, fieldname: str, text: str,
+                     arrays: PostingArrays | None) -> Postings | None:
+    """A term's postings in one segment of the index folder `index` (whose posting `arrays`
+    are given when it has them), deleted documents included; None when the segment does not
+    hold the term. (Segment ids are random names, unique within an index folder: the folder
+    is part of the key.)"""
     key = (index, reader.segment().segid, fieldname, text)
     found = _cache.get(key)
     if found is None:
-        found = _read(reader, fieldname, text) if (fieldname, text) in reader else _ABSENT
+        if arrays is not None:
+            found = arrays.postings(reader, fieldname, text) or _ABSENT
+        elif (fieldname, text) in reader:
+            found = _read(reader, fieldname, text)
+        else:
+            found = _ABSENT
         _cache.put(key, found)
     return None if found is _ABSENT else found
 
@@ -72,11 +82,15 @@ def _read(reader: Any, fieldname: str, text: str) -> Postings:
 
 
 def positions_at(
-    reader: Any, fieldname: str, text: str, hits: list[tuple[int, int]]
+    reader: Any, fieldname: str, text: str, hits: list[tuple[int, int]],
+    arrays: PostingArrays | None,
 ) -> dict[int, list[int]]:
     """Positions of the postings at the given indexes of a term's posting list, as
-    {document number: positions} for (index, document number) pairs: the blocks before them are
-    skipped by their headers, without decoding a document number."""
+    {document number: positions} for (index, document number) pairs: from the segment's
+    posting `arrays` when it has them, else from its blocks (those before the postings are
+    skipped by their headers, without decoding a document number)."""
+    if arrays is not None:
+        return arrays.positions_at(reader, fieldname, text, hits)
     matcher = _raw_matcher(reader, fieldname, text)
     found: dict[int, list[int]] = {}
     if not hasattr(matcher, "_read_ids"):  # not block postings: step through

@@ -19,6 +19,7 @@ import numpy as np
 from cachetools import LRUCache
 from whoosh.searching import Searcher
 
+from .arrays import PostingArrays
 from .postings import Postings, positions_at, segment_postings
 from .sketches import SKETCH_FIELD
 
@@ -49,6 +50,7 @@ class Snapshot:
         ]
         self.size: int = searcher.doc_count_all()  # document numbers run from 0 to size - 1
         self._alive: dict[int, np.ndarray | None] = {}
+        self._arrays: dict[int, PostingArrays | None] = {}
         self._norms: dict[tuple[int, str], np.ndarray] = {}
         self._columns: dict[str, list[Any]] = {}
         self._codes: dict[str, tuple[np.ndarray, list[Any]]] = {}
@@ -65,7 +67,9 @@ class Snapshot:
                  ) -> Postings | None:
         """Document numbers (in the segment) and frequencies of a term in one segment, without
         the deleted documents unless `deletions` is False; None when no document holds it."""
-        found = segment_postings(self.leaves[leaf][0].reader(), self._index, fieldname, text)
+        found = segment_postings(
+            self.leaves[leaf][0].reader(), self._index, fieldname, text, self._arrays_in(leaf)
+        )
         if found is None or not deletions:
             return found
         alive = self._alive_in(leaf)
@@ -112,7 +116,9 @@ class Snapshot:
             hits = [(int(j), d + offset) for j, d in zip(where, local.tolist(), strict=True)
                     if j < len(ids) and ids[j] == d]
             if hits:
-                found.update(positions_at(leaf.reader(), fieldname, text, hits))
+                found.update(
+                    positions_at(leaf.reader(), fieldname, text, hits, self._arrays_in(i))
+                )
         return found
 
     def live(self) -> np.ndarray:
@@ -123,6 +129,12 @@ class Snapshot:
             count = searcher.reader().doc_count_all()
             mask[offset:offset + count] = True if alive is None else alive
         return mask
+
+    def _arrays_in(self, leaf: int) -> PostingArrays | None:
+        """A segment's posting arrays, mapped on first use; None when it has none."""
+        if leaf not in self._arrays:
+            self._arrays[leaf] = PostingArrays.of(self.leaves[leaf][0].reader())
+        return self._arrays[leaf]
 
     def _alive_in(self, leaf: int) -> np.ndarray | None:
         """False for a segment's deleted documents; None when there are none."""

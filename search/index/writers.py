@@ -12,13 +12,15 @@ import threading
 import time
 import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from itertools import accumulate
 from queue import Full
 from typing import Any
 
 import numpy as np
 from whoosh import formats
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.filedb.filestore import FileStorage
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import SegmentReader
 from whoosh.system import pack_ushort
@@ -27,6 +29,7 @@ from whoosh.writing import SegmentWriter
 
 from ..analysis import is_lemma_analyzer, lemma_positions, morph
 from ..errors import ReindexError
+from .arrays import EXTENSION, PostingArraysWriter, narrow_weights
 from .schema import Codec
 
 __all__ = [
@@ -141,6 +144,13 @@ class _PostingsInMemory:
     def __len__(self) -> int:
         return len(self._doc)
 
+    @property
+    def terms(self) -> int:
+        return self._count
+
+    def weights(self) -> np.ndarray:
+        return np.frombuffer(self._weight, dtype=np.float32)
+
     def sorted_postings(self) -> Iterator[tuple[str, Iterator[_TermPostings]]]:
         """Per field in name order, its terms in byte order, each with its postings in
         document order: (term bytes, document numbers, weights, values). Read once, in that
@@ -198,12 +208,13 @@ class _PostingsInMemory:
 
 
 def _write_postings(fieldwriter: Any, schema: Any, lengths: Any, doccount: int,
-                    pool: _PostingsInMemory) -> None:
+                    pool: _PostingsInMemory, arrays: PostingArraysWriter | None) -> None:
     """Whoosh's FieldWriter.add_postings for a whole pool, with W3FieldWriter's term steps
     taken here: each term's postings go into the W3 postings writer's buffers a block at a
     time instead of one call per posting, with the statistics its add_posting would gather;
     the postings file's offset is counted instead of asked for twice a term (a system call
-    each time)."""
+    each time). Each term's document numbers and weights also go to the segment's posting
+    `arrays` (search/index/arrays.py)."""
     postfile = fieldwriter._postfile
     tindex = fieldwriter._tindex
     for fieldname, terms in pool.sorted_postings():
@@ -214,6 +225,7 @@ def _write_postings(fieldwriter: Any, schema: Any, lengths: Any, doccount: int,
             for d in range(doccount)
         ]
         fieldobj = schema[fieldname]
+        decode = _positions_decoder(fieldobj.format) if arrays is not None else None
         fieldwriter.start_field(fieldname, fieldobj)
         postwriter = fieldwriter._postwriter
         postwriter._format = fieldobj.format
@@ -242,10 +254,25 @@ def _write_postings(fieldwriter: Any, schema: Any, lengths: Any, doccount: int,
             offset += _write_block(postwriter, last=True)
             terminfo.set_extent(start, offset - start)
             postwriter._terminfo = None
+            if arrays is not None:
+                positions = None if decode is None else [decode(v) for v in values]
+                arrays.add(start, all_ids, all_weights, positions)
             tindex.add(field_id + tbytes, terminfo.to_bytes())
         if offset != postfile.tell():
             raise ReindexError(f"postings of {fieldname} miscounted")
         fieldwriter.finish_field()
+
+
+def _positions_decoder(fmt: Any) -> Callable[[bytes], list[int]] | None:
+    """How to read a posting's positions from its value; None for a field without them."""
+    if type(fmt) is formats.Positions:
+        # Whoosh's own encoding (formats.Positions.encode): a count, then the gaps pickled
+        def decode(value: bytes) -> list[int]:
+            gaps = value[_INT.size:]
+            return list(accumulate(pickle.loads(gaps if gaps[-1:] == b"." else gaps + b".")))
+
+        return decode
+    return fmt.decode_positions if fmt.supports("positions") else None
 
 
 def _write_block(postwriter: Any, last: bool = False) -> int:
@@ -326,7 +353,22 @@ class _InMemoryPostings(SegmentWriter):
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
-        _write_postings(self.fieldwriter, self.schema, lengths, self.docnum, self.pool)
+        arrays = None
+        if isinstance(self.storage, FileStorage):  # (not an index held in memory)
+            path = os.path.join(self.storage.folder, self.newsegment.make_filename(EXTENSION))
+            pool = self.pool
+            arrays = PostingArraysWriter(
+                path, pool.terms, len(pool), self.docnum, narrow_weights(pool.weights())
+            )
+        try:
+            _write_postings(self.fieldwriter, self.schema, lengths, self.docnum, self.pool,
+                            arrays)
+        except BaseException:
+            if arrays is not None:
+                arrays.cancel()
+            raise
+        if arrays is not None:
+            arrays.close()
         self.fieldwriter.close()
         if lengths:
             lengths.close()
