@@ -535,9 +535,8 @@ def render(
         "",
         machine_header(),
         f"- 1-min load average: {load_start:.1f} before the run, {os.getloadavg()[0]:.1f} at "
-        "the end. The machine has 2 cores and other benchmarks and builds ran on it at the "
-        "same time: every figure here shares those cores with them, and with the client "
-        "threads of this benchmark",
+        "the end, on 2 cores: every figure here shares those cores with the client threads "
+        "of this benchmark (and with anything else running then)",
         f"- corpus: {n_files} documents ({mb:.1f} MB) in {corpus}",
         f"- index update before the run (incremental reindex): {build_s:.1f} s — {build_summary}",
         f"- servers: `orbita-serve --workers N --threads {args.threads}` (gunicorn forking "

@@ -137,8 +137,9 @@ def run_reindex(corpus: Path, index: Path, full: bool, timeout: float) -> tuple[
 
 def proc_stats(pid: int) -> dict[str, int]:
     """RSS and PSS (KB), open file descriptors and threads of a process, from /proc (PSS:
-    its share of the pages it shares with other processes, from smaps_rollup)."""
-    out = {"rss_kb": 0, "pss_kb": 0, "fds": 0, "threads": 0}
+    its share of the pages it shares with other processes, from smaps_rollup; of it,
+    ``pss_anon_kb`` is its own memory, the rest mostly pages of the index files it maps)."""
+    out = {"rss_kb": 0, "pss_kb": 0, "pss_anon_kb": 0, "fds": 0, "threads": 0}
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
@@ -148,6 +149,8 @@ def proc_stats(pid: int) -> dict[str, int]:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
             if line.startswith("Pss:"):
                 out["pss_kb"] = int(line.split()[1])
+            elif line.startswith("Pss_Anon:"):
+                out["pss_anon_kb"] = int(line.split()[1])
         out["fds"] = len(os.listdir(f"/proc/{pid}/fd"))
     except OSError:
         pass
@@ -590,6 +593,8 @@ def render(
     pss0, pss1 = start["pss_kb"] / 1024, end["pss_kb"] / 1024
     growth = (pss1 - pss0) / pss0 * 100 if pss0 else float("nan")
     pss_max = max(s["pss_kb"] for _, s in samples) / 1024 if samples else pss1
+    anon0, anon1 = start["pss_anon_kb"] / 1024, end["pss_anon_kb"] / 1024
+    anon_growth = (anon1 - anon0) / anon0 * 100 if anon0 else float("nan")
     rss0, rss1 = start["rss_kb"] / 1024, end["rss_kb"] / 1024
     rss_growth = (rss1 - rss0) / rss0 * 100 if rss0 else float("nan")
 
@@ -609,8 +614,8 @@ def render(
         "",
         machine_header(),
         f"- 1-min load average: {load_start:.1f} before the run, {os.getloadavg()[0]:.1f} at "
-        "the end. The machine has 2 cores and other benchmarks and builds ran on it at the "
-        "same time: they distort the latencies",
+        "the end, on 2 cores shared with this benchmark's own client threads and reindex "
+        "runs (anything else running then distorts the latencies)",
         f"- corpus: {n_files} Russian releases ({mb:.1f} MB), copied to {args.workdir}",
         f"- index before the load: {build_s:.1f} s — {build_summary}",
         f"- server: `orbita-serve --workers {args.workers} --threads {args.threads}` (gunicorn "
@@ -623,7 +628,9 @@ def render(
         f"{full_flag}`",
         "- memory: PSS (from /proc/PID/smaps_rollup) divides each page that several "
         "processes share among them, so the master's and the workers' PSS add up to what the "
-        "server really takes; RSS counts a shared page in every process",
+        "server really takes; RSS counts a shared page in every process. Anonymous PSS is "
+        "the processes' own memory (heaps, caches); the rest of PSS is mostly pages of the "
+        "index files, which the processes map and the kernel may reclaim",
         "",
         "## Verdict",
         "",
@@ -645,6 +652,10 @@ def render(
                     "yes" if growth <= 10 else "NO",
                 ],
                 ["server PSS max during the run", f"{pss_max:.0f} MB", "", ""],
+                [
+                    "of which anonymous (master + workers) after warm-up → end",
+                    f"{anon0:.0f} → {anon1:.0f} MB ({anon_growth:+.1f} %)", "", "",
+                ],
                 [
                     "server RSS (master + workers) after warm-up → end",
                     f"{rss0:.0f} → {rss1:.0f} MB ({rss_growth:+.1f} %)", "", "",
@@ -711,9 +722,10 @@ def render(
         "## Server over time",
         "",
         table(
-            ["t s", "PSS MB", "RSS MB", "workers", "fds", "threads"],
+            ["t s", "PSS MB", "anonymous PSS MB", "RSS MB", "workers", "fds", "threads"],
             [
-                [f"{t:.0f}", f"{s['pss_kb'] / 1024:.0f}", f"{s['rss_kb'] / 1024:.0f}",
+                [f"{t:.0f}", f"{s['pss_kb'] / 1024:.0f}", f"{s['pss_anon_kb'] / 1024:.0f}",
+                 f"{s['rss_kb'] / 1024:.0f}",
                  len(s["workers"]), s["fds"], s["threads"]]
                 for t, s in samples[:: max(1, len(samples) // 20)]
             ],
