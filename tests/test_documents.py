@@ -722,7 +722,7 @@ def test_scan_corpus_takes_documents_and_explains_the_rest(tmp_path: Path) -> No
 
     scan = scan_corpus(root)
     assert list(scan.files) == sorted(files)
-    assert scan.files["roscosmos/2018/05/launch.txt"] == root / "roscosmos/2018/05/launch.txt"
+    assert scan.files["roscosmos/2018/05/launch.txt"] == str(root / "roscosmos/2018/05/launch.txt")
     assert dict(scan.ignored) == {
         ".git": "hidden folder",
         "_meta.tsv": "metadata file (name starts with _)",
@@ -754,4 +754,4 @@ def test_scan_corpus_lists_every_file_of_a_wide_tree(tmp_path: Path) -> None:
             os.close(os.open(folder / f"{f:03d}.txt", os.O_CREAT | os.O_WRONLY, 0o644))
     scan = scan_corpus(root)
     assert len(scan.files) == 2_000
-    assert len({path.parent for path in scan.files.values()}) == 20
+    assert len({Path(path).parent for path in scan.files.values()}) == 20

@@ -118,9 +118,9 @@ def _reindex_locked(
     # provenance file changed is read again too.
     manifest: Manifest = {}
     to_index: list[tuple[str, Path]] = []
-    for doc_id, path in scan.files.items():
+    for doc_id, file in scan.files.items():
         try:
-            st = path.stat()
+            st = os.stat(file)
         except OSError as e:
             _skip(report, warn, doc_id, f"unreadable: {e.strerror or e}", old, manifest)
             continue
@@ -132,6 +132,7 @@ def _reindex_locked(
             manifest[doc_id] = entry
             report.unchanged += 1
             continue
+        path = Path(file)
         if entry:
             try:
                 data = path.read_bytes()
