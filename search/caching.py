@@ -24,8 +24,8 @@ Process-wide (shared by all threads and index generations):
   4 files.
 - **posting arrays** (index/postings.py): (index folder, segment id, field, term) → the
   term's document numbers and frequencies in that segment, or its absence; the process
-  (segments never change, and a new generation shares the old one's); 1,000,000 postings
-  (~16 MB), least recently used first.
+  (segments never change, and a new generation shares the old one's); 4,000,000 postings
+  (~64 MB), least recently used first.
 - **phrase documents** (ranking/bm25f.py): (generation folder, its segment ids, field, the
   phrase's terms slot by slot) → the document numbers holding the phrase; the process (a newer
   generation has its own key); 2,000,000 document numbers (~16 MB), least recently used first.

@@ -25,9 +25,7 @@ __all__ = ["CACHED_POSTINGS", "Postings", "positions_at", "segment_postings"]
 
 Postings = tuple[np.ndarray, np.ndarray]  # (document numbers in the segment, frequencies)
 
-# about 16 MB of arrays: with posting arrays files a miss costs a term lookup and a copy out of
-# the map, not the unpickling of whole blocks, so a bigger cache buys little for its memory
-CACHED_POSTINGS = 1_000_000
+CACHED_POSTINGS = 4_000_000  # about 64 MB of arrays
 _ENTRY_COST = 32  # an entry's own memory, in postings (absent terms cost this alone)
 _ABSENT: Postings = (np.zeros(0, dtype=np.int64), np.zeros(0))  # no document holds the term
 
