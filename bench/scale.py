@@ -615,7 +615,10 @@ def render(args: argparse.Namespace, vocab: dict[str, Any], results: dict[int, d
              f"- engine code (search/, web/) last changed in commit {last or 'unknown'}",
              f"- 1-min load average: {load[0]:.1f} to {load[1]:.1f} (per size below; other "
              "processes on the 2 cores distort every timing: compare within one run)",
-             f"- command: `python -m bench.scale --sizes {args.sizes} --queries {args.queries}`",
+             f"- command: `python -m bench.scale --sizes {args.sizes} --queries {args.queries}"
+             f"{' --keep-build' if args.keep_build else ''}`"
+             + (" (the build figures are those of the run that built the indexes)"
+                if args.keep_build else ""),
              f"- archives generated from the `ru_*` shared corpora into {args.workdir} "
              f"(seed {args.seed}; how: the docstring of bench/scale.py)", ""]
 
