@@ -328,18 +328,33 @@ def _marked_word_by_word(highlighter: Highlighter, text: str) -> list[tuple[int,
             if highlighter.matches(normalize_word(m.group()))]
 
 
-def test_soft_hyphens_and_zero_width_spaces_are_read_through():
-    highlighter = Highlighter()
-    for word in ("космодром", "Байконур", "ракета-носитель"):
-        highlighter.add_word(word)
-    text = ("С кос\u00adмо\u00adдро\u00adма «Бай\u200bко\u200bнур» стартовала ра\u00adкета-"
-            "носитель;\u200b\u00adкосмодромы\ufeff и ракеты\u00ad")
-    assert highlighter.spans(text) == _marked_word_by_word(highlighter, text)
-    assert highlighter.mark(text) == (
+@pytest.mark.parametrize(("words", "text", "marked"), [
+    pytest.param(
+        ("космодром", "Байконур", "ракета-носитель"),
+        "С кос\u00adмо\u00adдро\u00adма «Бай\u200bко\u200bнур» стартовала ра\u00adкета-"
+        "носитель;\u200b\u00adкосмодромы\ufeff и ракеты\u00ad",
         "С <mark>кос\u00adмо\u00adдро\u00adма</mark> «<mark>Бай\u200bко\u200bнур</mark>» "
         "стартовала <mark>ра\u00adкета-носитель</mark>;\u200b\u00ad<mark>космодромы</mark>"
-        "\ufeff и ракеты\u00ad"
-    )
+        "\ufeff и ракеты\u00ad",
+        id="soft hyphens and zero-width spaces are read through",
+    ),
+    pytest.param(
+        ("Байконур", "ракета", "космодром"),
+        "С космодрома «Байқоңыр» ракета-тасығыш ұшырылды; Байқоңырда ракеты «Союз» "
+        "готовят, Қазақстанның ғарыш айлағы — Байконур. Людей на космодроме не было.",
+        "С <mark>космодрома</mark> «<mark>Байқоңыр</mark>» <mark>ракета-тасығыш</mark> "
+        "ұшырылды; <mark>Байқоңырда</mark> <mark>ракеты</mark> «Союз» готовят, Қазақстанның "
+        "ғарыш айлағы — <mark>Байконур</mark>. Людей на <mark>космодроме</mark> не было.",
+        id="words with Kazakh letters are read whole, the others where a query word starts",
+    ),
+])
+def test_fast_paths_mark_what_reading_word_by_word_marks(words: tuple[str, ...], text: str,
+                                                         marked: str) -> None:
+    highlighter = Highlighter()
+    for word in words:
+        highlighter.add_word(word)
+    assert highlighter.spans(text) == _marked_word_by_word(highlighter, text)
+    assert highlighter.mark(text) == marked
 
 
 @pytest.mark.parametrize("text", [
@@ -361,20 +376,6 @@ def test_texts_with_format_characters_are_marked_as_word_by_word(text: str) -> N
     for word in ("космодром", "ракета", "ёмкость"):
         highlighter.add_word(word)
     assert highlighter.spans(text) == _marked_word_by_word(highlighter, text)
-
-
-def test_words_with_kazakh_letters_are_read_whole_and_the_others_where_a_query_word_starts():
-    highlighter = Highlighter()
-    for word in ("Байконур", "ракета", "космодром"):
-        highlighter.add_word(word)
-    text = ("С космодрома «Байқоңыр» ракета-тасығыш ұшырылды; Байқоңырда ракеты «Союз» "
-            "готовят, Қазақстанның ғарыш айлағы — Байконур. Людей на космодроме не было.")
-    assert highlighter.spans(text) == _marked_word_by_word(highlighter, text)
-    assert highlighter.mark(text) == (
-        "С <mark>космодрома</mark> «<mark>Байқоңыр</mark>» <mark>ракета-тасығыш</mark> "
-        "ұшырылды; <mark>Байқоңырда</mark> <mark>ракеты</mark> «Союз» готовят, Қазақстанның "
-        "ғарыш айлағы — <mark>Байконур</mark>. Людей на <mark>космодроме</mark> не было."
-    )
 
 
 @settings(max_examples=300, deadline=None)

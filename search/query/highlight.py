@@ -142,7 +142,7 @@ class Highlighter:
             return [(_origin(s, cuts), _origin(e - 1, cuts) + 1) for s, e in self.spans(visible)]
         starts = self._candidate_starts(text)
         if self._lemmas and has_kazakh_letters(text):
-            return self._spans_with_kazakh(text, starts)
+            starts = _with_kazakh_words(text, starts)
         found = []
         for start in starts:
             m = PLAIN_WORD_RE.match(text, start)
@@ -150,22 +150,6 @@ class Highlighter:
             if m is not None and self.matches(fold(m.group())):
                 found.append(m.span())
         return found
-
-    def _spans_with_kazakh(self, text: str, starts: list[int]) -> list[tuple[int, int]]:
-        """The words of a text with Kazakh letters: those holding one are analysed whole
-        (they may match by another spelling: «Байқоңырда» for «Байконур»), the others where
-        a query term may start, as in any text."""
-        kazakh = [m for m in PLAIN_WORD_RE.finditer(text) if has_kazakh_letters(m.group())]
-        kazakh_starts = [m.start() for m in kazakh]
-        found = [m.span() for m in kazakh if self.matches(fold(m.group()))]
-        for start in starts:
-            i = bisect_right(kazakh_starts, start) - 1
-            if i >= 0 and start < kazakh[i].end():
-                continue  # inside a Kazakh word, analysed whole above
-            m = PLAIN_WORD_RE.match(text, start)
-            if m is not None and self.matches(fold(m.group())):
-                found.append(m.span())
-        return sorted(found)
 
     def _candidate_starts(self, text: str) -> list[int]:
         if self._pattern is None:
@@ -236,6 +220,20 @@ def _readings(word: str) -> tuple[frozenset[str], frozenset[str]]:
 
 
 register("text word readings", _readings)
+
+
+def _with_kazakh_words(text: str, starts: list[int]) -> list[int]:
+    """Where to read words in a text with Kazakh letters: at the start of every word holding
+    one (it may match by another spelling: «Байқоңырда» for «Байконур»), and at the other
+    candidate `starts` that fall outside those words."""
+    kazakh = [m.span() for m in PLAIN_WORD_RE.finditer(text) if has_kazakh_letters(m.group())]
+    kazakh_starts = [start for start, _ in kazakh]
+    outside = []
+    for start in starts:
+        i = bisect_right(kazakh_starts, start) - 1
+        if i < 0 or start >= kazakh[i][1]:
+            outside.append(start)
+    return sorted(kazakh_starts + outside)
 
 
 def _fold_pattern(start: str) -> str:
