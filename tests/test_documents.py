@@ -736,6 +736,27 @@ def test_scan_corpus_takes_documents_and_explains_the_rest(tmp_path: Path) -> No
     assert scan.ignored == sorted(scan.ignored)
 
 
+def test_scan_corpus_refuses_names_with_control_characters_and_takes_other_letters(
+        tmp_path: Path) -> None:
+    """Unicode's control characters (C0 and C1, category Cc) cannot go in an id's URL; a
+    no-break space, a soft hyphen, ё and Kazakh letters can."""
+    root = tmp_path / "corpus"
+    root.mkdir()
+    names = {
+        "пуск\x07.txt": False, "запуск\x1f.txt": False, "старт\x7f.txt": False,
+        "nasa\x85launch.txt": False, "esa\x9f.txt": False,
+        "ёмкость бака.txt": True, "Байқоңыр\u00a0ғарыш.txt": True, "кос\u00admo.txt": True,
+    }
+    for name in names:
+        (root / name).write_text("Заголовок\n\nТекст", encoding="utf-8")
+    scan = scan_corpus(root)
+    assert sorted(scan.files) == sorted(name for name, taken in names.items() if taken)
+    assert dict(scan.ignored) == {
+        name: "file name with a backslash or a control character"
+        for name, taken in names.items() if not taken
+    }
+
+
 def test_scan_corpus_missing_root(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="corpus folder not found"):
         scan_corpus(tmp_path / "nope")
