@@ -1,5 +1,5 @@
-"""Posting arrays: a segment's document numbers and weights, term after term, in a file of its
-own beside Whoosh's postings (``<segment id>.arr``), read through a memory map.
+"""Posting arrays: a segment's document numbers, weights and positions, term after term, in a
+file of its own beside Whoosh's postings (``<segment id>.arr``), read through a memory map.
 
 Whoosh keeps a block's positions with its document numbers, pickled and compressed together,
 so finding the documents of a word meant unpickling all its positions too (a fifth of a

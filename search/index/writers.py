@@ -213,8 +213,8 @@ def _write_postings(fieldwriter: Any, schema: Any, lengths: Any, doccount: int,
     taken here: each term's postings go into the W3 postings writer's buffers a block at a
     time instead of one call per posting, with the statistics its add_posting would gather;
     the postings file's offset is counted instead of asked for twice a term (a system call
-    each time). Each term's document numbers and weights also go to the segment's posting
-    `arrays` (search/index/arrays.py)."""
+    each time). Each term's document numbers, weights and positions also go to the
+    segment's posting `arrays` (search/index/arrays.py)."""
     postfile = fieldwriter._postfile
     tindex = fieldwriter._tindex
     for fieldname, terms in pool.sorted_postings():
