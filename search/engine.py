@@ -457,7 +457,7 @@ class Engine:
                 indexed_at=stored.get("indexed_at") or None,
                 source_url=stored.get("source_url") or None,
             ))
-        facets = {name: [asdict(f) for f in values]
+        facets = {name: [f.as_dict() for f in values]
                   for name, values in count_facets(snap, found.docnums).items()}
         return SearchResult(query.words, found.total, request.page, request.per_page, 0.0,
                             hits, query.filters, facets, found.correction)

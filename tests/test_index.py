@@ -402,6 +402,7 @@ def test_each_segments_posting_arrays_hold_its_terms_documents_and_weights(
                     ids0, weights0 = postings._read(reader, fieldname, text)
                     assert ids_.tolist() == ids0.tolist()
                     assert weights.tolist() == weights0.tolist()
+                    assert mapped.doc_frequency(reader, fieldname, text) == len(ids0)
                     if fieldname in ("title", "body"):
                         hits = list(enumerate(ids0.tolist()))
                         at = mapped.positions_at(reader, fieldname, text, hits)
@@ -434,6 +435,48 @@ def test_a_damaged_posting_arrays_file_is_reported_and_the_postings_serve(corpus
     CACHES["posting arrays"].clear()
     assert ids(index_dir, "космодрома Байконур") == expected
     assert "posting arrays not read" in caplog.text
+
+
+def test_idf_counts_documents_as_whoosh_does_removed_releases_included(corpus, tmp_path,
+                                                                      monkeypatch):
+    """Document frequencies come from the posting arrays' term spans; they count what Whoosh's
+    term lookup counts, in every segment, the removed release's postings included."""
+    monkeypatch.setattr(writers, "SMALL_SEGMENT_DOCS", 0)  # keep a segment with a deletion
+    index_dir = tmp_path / "index"
+    reindex(corpus, index_dir)
+    removed = sorted(corpus.rglob("*.txt"))[0]
+    removed.unlink()
+    write(corpus / "vostochny.txt", "Восточный\n\nС космодрома Восточный стартовала ракета "
+          "«Союз-2.1б» со спутниками «Метеор-М»; Роскосмос сообщил об успешном пуске.")
+    reindex(corpus, index_dir)
+    with Engine(index_dir).snapshot() as snap:
+        assert len(snap.leaves) == 2 and snap.reader.has_deletions()
+        terms = [(f, t.decode()) for f, t in snap.reader.all_terms() if f in ("body", "exact")]
+        assert ("body", "космодром") in terms and len(terms) > 300
+        for fieldname, text in terms:
+            assert snap.doc_frequency(fieldname, text) == snap.reader.doc_frequency(
+                fieldname, text)
+            assert snap.idf(fieldname, text) == pytest.approx(
+                snap.searcher.idf(fieldname, text), rel=1e-12)
+        assert snap.doc_frequency("body", "луноход") == 0
+
+
+def test_a_segment_whose_terms_share_a_key_goes_without_arrays_and_searches_the_same(
+        corpus, tmp_path, monkeypatch, caplog):
+    write(corpus / "soyuz.txt", "Союз МС-26\n\nРакета-носитель «Союз-2.1а» стартовала с "
+          "космодрома Байконур; экипаж прибыл на МКС. Роскосмос сообщил об успешном пуске.")
+    write(corpus / "nasa.txt", "Crew arrives\n\nThe Soyuz rocket lifted off from the Baikonur "
+          "Cosmodrome; NASA astronaut Don Pettit joined Roscosmos cosmonauts on the station.")
+    index_dir = tmp_path / "index"
+    reindex(corpus, index_dir)
+    queries = ("космодрома Байконур", "Роскосмос", '"ракета-носитель"', "Baikonur", "astronauts")
+    expected = {q: ids(index_dir, q) for q in queries}
+    assert all(expected.values())
+    monkeypatch.setattr(arrays, "term_key", lambda fieldname, tbytes: 7)
+    reindex(corpus, index_dir, full=True)
+    assert "two terms share a key" in caplog.text
+    assert not list(current_generation(index_dir).glob(f"*{arrays.EXTENSION}"))
+    assert {q: ids(index_dir, q) for q in queries} == expected
 
 
 def test_writer_processes_past_their_memory_limit_write_more_segments_of_the_same_index(

@@ -54,7 +54,7 @@ MANIFEST = "manifest.json"
 # commit. The next reindex then rebuilds from scratch, and until then readers refuse
 # the old index with "run reindex" (old terms would not match new queries, and an old pickle
 # would not load).
-FORMAT_VERSION = 13
+FORMAT_VERSION = 14
 KEEP_OLD_GENERATIONS = 2  # readers that opened an older generation keep working for a while
 
 

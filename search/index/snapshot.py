@@ -10,6 +10,7 @@ the snapshot. search/caching.py lists them.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
@@ -93,10 +94,18 @@ class Snapshot:
         return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
     def doc_frequency(self, fieldname: str, text: str) -> int:
-        return int(self.reader.doc_frequency(fieldname, text))
+        """How many documents hold a term, deleted ones included (as Whoosh counts them)."""
+        total = 0
+        for i, (leaf, _) in enumerate(self.leaves):
+            arrays, reader = self._arrays_in(i), leaf.reader()
+            total += (arrays.doc_frequency(reader, fieldname, text) if arrays is not None
+                      else reader.doc_frequency(fieldname, text))
+        return total
 
     def idf(self, fieldname: str, text: str) -> float:
-        return float(self.searcher.idf(fieldname, text))
+        """Whoosh's idf (scoring.WeightingModel.idf), the same for every model it has."""
+        return self.derived(("idf", fieldname, text), lambda: math.log(
+            max(self.size, 1) / (self.doc_frequency(fieldname, text) + 1)) + 1)
 
     def expand_prefix(self, fieldname: str, prefix: str) -> Iterator[str]:
         """Index terms of a field starting with `prefix`, in order."""

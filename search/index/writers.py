@@ -256,7 +256,7 @@ def _write_postings(fieldwriter: Any, schema: Any, lengths: Any, doccount: int,
             postwriter._terminfo = None
             if arrays is not None:
                 positions = None if decode is None else [decode(v) for v in values]
-                arrays.add(start, all_ids, all_weights, positions)
+                arrays.add(fieldname, tbytes, all_ids, all_weights, positions)
             tindex.add(field_id + tbytes, terminfo.to_bytes())
         if offset != postfile.tell():
             raise ReindexError(f"postings of {fieldname} miscounted")

@@ -25,22 +25,26 @@ class Facet:
     count: int
     label: str | None = None  # the agency's name as shown (None for years and languages)
 
+    def as_dict(self) -> dict[str, str | int | None]:
+        """The facet as the API shows it (dataclasses.asdict, without its deep copies: a
+        search at 100,000 releases returns hundreds of months)."""
+        return {"value": self.value, "count": self.count, "label": self.label}
+
 
 def count_facets(snapshot: Snapshot, docnums: np.ndarray) -> dict[str, list[Facet]]:
     """{"source": [...], "year": [...], "month": [...], "lang": [...]} over the given
     documents: agencies and languages by count, years newest first, months oldest first (a
     timeline), the value None last."""
-    counts = {name: _count(snapshot, column, docnums)
-              for name, column in (("source", "source"), ("date", "date"), ("lang", "lang"))}
+    docnums = np.asarray(docnums, dtype=np.int64)
     names = source_names(snapshot)
     sources = [Facet(key or None, n, names.get(key, key) if key else None)
-               for key, n in counts["source"].items()]
+               for key, n in _count(snapshot, "source", docnums).items()]
     sources.sort(key=lambda f: (f.value is None, -f.count, (f.label or "").casefold()))
-    years = _by_prefix(counts["date"], 4)
-    months = _by_prefix(counts["date"], 7)
+    years = _count(snapshot, "date", docnums, 4)
+    months = _count(snapshot, "date", docnums, 7)
     order = sorted((y for y in years if y), reverse=True) + ([""] if "" in years else [])
     timeline = sorted(m for m in months if m) + ([""] if "" in months else [])
-    langs = [Facet(code, n) for code, n in counts["lang"].items()]
+    langs = [Facet(code, n) for code, n in _count(snapshot, "lang", docnums).items()]
     langs.sort(key=lambda f: (-f.count, f.value or ""))
     return {
         "source": sources,
@@ -50,18 +54,27 @@ def count_facets(snapshot: Snapshot, docnums: np.ndarray) -> dict[str, list[Face
     }
 
 
-def _by_prefix(dates: dict[str, int], length: int) -> dict[str, int]:
-    """Counts per date summed by the date's first `length` characters (4: years, 7: months)."""
-    out: dict[str, int] = {}
-    for day, n in dates.items():
-        out[day[:length]] = out.get(day[:length], 0) + n
-    return out
+def _count(snapshot: Snapshot, fieldname: str, docnums: np.ndarray, prefix: int | None = None
+           ) -> dict[str, int]:
+    """Documents per value of a column, the values cut to their first `prefix` characters
+    (dates: 4 for years, 7 for months). Two `bincount`s: documents per column value, then
+    column values per cut value (a big archive holds thousands of dates, hundreds of months)."""
+    group_of, groups = snapshot.derived(
+        ("facet groups", fieldname, prefix), lambda: _groups(snapshot, fieldname, prefix))
+    codes, _ = snapshot.column_codes(fieldname)
+    per_code = np.bincount(codes[docnums], minlength=len(group_of))
+    per_group = np.bincount(group_of, weights=per_code, minlength=len(groups))
+    return {groups[i]: int(per_group[i]) for i in np.flatnonzero(per_group)}
 
 
-def _count(snapshot: Snapshot, fieldname: str, docnums: np.ndarray) -> dict[str, int]:
-    codes, labels = snapshot.column_codes(fieldname)
-    per_code = np.bincount(codes[np.asarray(docnums, dtype=np.int64)], minlength=len(labels))
-    return {labels[i]: int(per_code[i]) for i in np.flatnonzero(per_code)}
+def _groups(snapshot: Snapshot, fieldname: str, prefix: int | None
+            ) -> tuple[np.ndarray, list[str]]:
+    """For each distinct value of the column, the number of its cut value; the cut values."""
+    _, values = snapshot.column_codes(fieldname)
+    cut = [value[:prefix] for value in values]
+    groups = list(dict.fromkeys(cut))
+    number = {group: i for i, group in enumerate(groups)}
+    return np.array([number[c] for c in cut], dtype=np.int64), groups
 
 
 def source_names(snapshot: Snapshot) -> dict[str, str]:
