@@ -224,28 +224,25 @@ class PostingArrays:
             _log.warning("posting arrays not read, searches read the postings instead: %s", e)
             return None
 
-    def postings(self, reader: Any, fieldname: str, text: str
-                 ) -> tuple[np.ndarray, np.ndarray] | None:
-        """A term's document numbers (int64) and weights (float64), copied out of the map;
-        None when the segment does not hold it."""
-        span = self._span(reader, fieldname, text)
-        if span is None:
+    def find(self, key: int) -> tuple[int, int] | None:
+        """Where the postings of the term with this key (`term_key`) are in the arrays, as a
+        span of posting numbers; None when the segment lacks the term."""
+        keys = self._keys
+        i = int(keys.searchsorted(key))
+        if i == len(keys) or keys[i] != key:
             return None
+        k = int(self._order[i])
+        return int(self._starts[k]), int(self._starts[k + 1])
+
+    def postings(self, span: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        """A term's document numbers (int64) and weights (float64), copied out of the map."""
         a, b = span
         return self._ids[a:b].astype(np.int64), self._weights[a:b].astype(np.float64)
 
-    def doc_frequency(self, reader: Any, fieldname: str, text: str) -> int:
-        """How many of the segment's documents hold the term, deleted ones included."""
-        span = self._span(reader, fieldname, text)
-        return 0 if span is None else span[1] - span[0]
-
-    def positions_at(self, reader: Any, fieldname: str, text: str,
-                     hits: list[tuple[int, int]]) -> dict[int, list[int]]:
+    def positions_at(self, span: tuple[int, int], hits: list[tuple[int, int]]
+                     ) -> dict[int, list[int]]:
         """Positions of the postings at the given indexes of a term's posting list, as
         {document number: positions} for (index, document number) pairs."""
-        span = self._span(reader, fieldname, text)
-        if span is None:
-            return {}
         first = span[0]
         ends, positions = self._ends, self._positions
         found = {}
@@ -254,12 +251,3 @@ class PostingArrays:
             a = int(ends[k - 1]) if k else 0
             found[docnum] = positions[a:int(ends[k])].tolist()
         return found
-
-    def _span(self, reader: Any, fieldname: str, text: str) -> tuple[int, int] | None:
-        """Where a term's postings are in the arrays; None when the segment lacks it."""
-        key = term_key(fieldname, reader.schema[fieldname].to_bytes(text))
-        i = int(self._keys.searchsorted(key))
-        if i == len(self._keys) or self._keys[i] != key:
-            return None
-        k = int(self._order[i])
-        return int(self._starts[k]), int(self._starts[k + 1])

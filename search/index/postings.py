@@ -4,11 +4,11 @@ word positions of chosen postings.
 A segment's posting arrays file (search/index/arrays.py) gives a term's documents as slices of a
 memory map; a segment without one (written by Whoosh's own writer) is read block by block, and
 Whoosh stores a block's positions together with its document numbers, so that means unpickling
-all the positions too. Finding a term takes a few reads of Whoosh's hash table either way.
-Segment files never change, so the arrays (or their absence) of recently used terms are kept in
-one process-wide cache shared by all threads and generations (listed in search/caching.py);
-deleted documents, which a newer generation may add to a segment, are masked out by the caller
-(search/index/snapshot.py).
+all the positions too, and finding a term takes a few reads of Whoosh's hash table. Segment
+files never change, so the arrays of recently used long posting lists (and, in a segment
+without posting arrays, of any term, or its absence) are kept in one process-wide cache shared
+by all threads and generations (listed in search/caching.py); deleted documents, which a newer
+generation may add to a segment, are masked out by the caller (search/index/snapshot.py).
 """
 
 from __future__ import annotations
@@ -21,11 +21,14 @@ from whoosh.matching import FilterMatcher
 from ..caching import LockedLRU, register
 from .arrays import PostingArrays
 
-__all__ = ["CACHED_POSTINGS", "Postings", "positions_at", "segment_postings"]
+__all__ = ["CACHED_FROM", "CACHED_POSTINGS", "Postings", "positions_at", "segment_postings"]
 
 Postings = tuple[np.ndarray, np.ndarray]  # (document numbers in the segment, frequencies)
 
 CACHED_POSTINGS = 4_000_000  # about 64 MB of arrays
+# Shorter posting lists are copied out of the map each time: quicker than a cache lookup, and
+# they leave the cache to the long lists, whose copies cost.
+CACHED_FROM = 256
 _ENTRY_COST = 32  # an entry's own memory, in postings (absent terms cost this alone)
 _ABSENT: Postings = (np.zeros(0, dtype=np.int64), np.zeros(0))  # no document holds the term
 
@@ -37,22 +40,29 @@ def _cost(value: Postings) -> int:
 _cache: LockedLRU = register("posting arrays", LockedLRU(CACHED_POSTINGS, getsizeof=_cost))
 
 
-def segment_postings(reader: Any, index: str, fieldname: str, text: str,
+def segment_postings(reader: Any, index: str, fieldname: str, text: str, key: int,
                      arrays: PostingArrays | None) -> Postings | None:
     """A term's postings in one segment of the index folder `index` (whose posting `arrays`
-    are given when it has them), deleted documents included; None when the segment does not
-    hold the term. (Segment ids are random names, unique within an index folder: the folder
-    is part of the key.)"""
-    key = (index, reader.segment().segid, fieldname, text)
-    found = _cache.get(key)
+    are given when it has them; `key` is the term's key there), deleted documents included;
+    None when the segment does not hold the term. (Segment ids are random names, unique
+    within an index folder: the folder is part of the key.)"""
+    span = None
+    if arrays is not None:
+        span = arrays.find(key)
+        if span is None:
+            return None
+        if span[1] - span[0] < CACHED_FROM:
+            return arrays.postings(span)
+    cache_key = (index, reader.segment().segid, fieldname, text)
+    found = _cache.get(cache_key)
     if found is None:
-        if arrays is not None:
-            found = arrays.postings(reader, fieldname, text) or _ABSENT
+        if span is not None and arrays is not None:
+            found = arrays.postings(span)
         elif (fieldname, text) in reader:
             found = _read(reader, fieldname, text)
         else:
             found = _ABSENT
-        _cache.put(key, found)
+        _cache.put(cache_key, found)
     return None if found is _ABSENT else found
 
 
@@ -82,7 +92,7 @@ def _read(reader: Any, fieldname: str, text: str) -> Postings:
 
 
 def positions_at(
-    reader: Any, fieldname: str, text: str, hits: list[tuple[int, int]],
+    reader: Any, fieldname: str, text: str, key: int, hits: list[tuple[int, int]],
     arrays: PostingArrays | None,
 ) -> dict[int, list[int]]:
     """Positions of the postings at the given indexes of a term's posting list, as
@@ -90,7 +100,8 @@ def positions_at(
     posting `arrays` when it has them, else from its blocks (those before the postings are
     skipped by their headers, without decoding a document number)."""
     if arrays is not None:
-        return arrays.positions_at(reader, fieldname, text, hits)
+        span = arrays.find(key)
+        return {} if span is None else arrays.positions_at(span, hits)
     matcher = _raw_matcher(reader, fieldname, text)
     found: dict[int, list[int]] = {}
     if not hasattr(matcher, "_read_ids"):  # not block postings: step through

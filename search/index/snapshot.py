@@ -20,7 +20,7 @@ import numpy as np
 from cachetools import LRUCache
 from whoosh.searching import Searcher
 
-from .arrays import PostingArrays
+from .arrays import PostingArrays, term_key
 from .postings import Postings, positions_at, segment_postings
 from .sketches import SKETCH_FIELD
 
@@ -64,42 +64,50 @@ class Snapshot:
 
     # --- terms -------------------------------------------------------------------------
 
-    def postings(self, leaf: int, fieldname: str, text: str, deletions: bool = True
-                 ) -> Postings | None:
-        """Document numbers (in the segment) and frequencies of a term in one segment, without
-        the deleted documents unless `deletions` is False; None when no document holds it."""
-        found = segment_postings(
-            self.leaves[leaf][0].reader(), self._index, fieldname, text, self._arrays_in(leaf)
-        )
-        if found is None or not deletions:
-            return found
-        alive = self._alive_in(leaf)
-        if alive is None:
-            return found
-        ids, tfs = found
-        keep = alive[ids]
-        return (ids[keep], tfs[keep]) if keep.any() else None
+    def postings(self, fieldname: str, text: str, deletions: bool = True
+                 ) -> Iterator[tuple[int, int, Postings]]:
+        """For each segment holding a term: its number, its first document's number in the
+        generation, and the term's document numbers (in the segment) and frequencies there,
+        without the deleted documents unless `deletions` is False."""
+        key = self.term_key(fieldname, text)
+        for leaf, (searcher, offset) in enumerate(self.leaves):
+            found = segment_postings(
+                searcher.reader(), self._index, fieldname, text, key, self._arrays_in(leaf)
+            )
+            if found is None:
+                continue
+            alive = self._alive_in(leaf) if deletions else None
+            if alive is not None:
+                ids, tfs = found
+                keep = alive[ids]
+                if not keep.any():
+                    continue
+                found = (ids[keep], tfs[keep])
+            yield leaf, offset, found
+
+    def term_key(self, fieldname: str, text: str) -> int:
+        """The term's key in the posting arrays (search/index/arrays.py)."""
+        return term_key(fieldname, self.searcher.schema[fieldname].to_bytes(text))
 
     def has_term(self, fieldname: str, text: str) -> bool:
-        """Whether a live document holds the term (its postings are then cached)."""
-        return any(self.postings(i, fieldname, text) is not None for i in range(len(self.leaves)))
+        """Whether a live document holds the term."""
+        return next(self.postings(fieldname, text), None) is not None
 
     def doc_ids(self, fieldname: str, text: str) -> np.ndarray:
         """Document numbers holding a term, over all segments."""
-        found = [
-            postings[0] + offset
-            for i, (_, offset) in enumerate(self.leaves)
-            if (postings := self.postings(i, fieldname, text)) is not None
-        ]
+        found = [ids + offset for _, offset, (ids, _) in self.postings(fieldname, text)]
         return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
     def doc_frequency(self, fieldname: str, text: str) -> int:
         """How many documents hold a term, deleted ones included (as Whoosh counts them)."""
+        key = self.term_key(fieldname, text)
         total = 0
-        for i, (leaf, _) in enumerate(self.leaves):
-            arrays, reader = self._arrays_in(i), leaf.reader()
-            total += (arrays.doc_frequency(reader, fieldname, text) if arrays is not None
-                      else reader.doc_frequency(fieldname, text))
+        for leaf, (searcher, _) in enumerate(self.leaves):
+            arrays = self._arrays_in(leaf)
+            if arrays is None:
+                total += searcher.reader().doc_frequency(fieldname, text)
+            elif (span := arrays.find(key)) is not None:
+                total += span[1] - span[0]
         return total
 
     def idf(self, fieldname: str, text: str) -> float:
@@ -115,18 +123,16 @@ class Snapshot:
     def positions(self, fieldname: str, text: str, docnums: list[int]) -> dict[int, list[int]]:
         """Word positions of a term in the given documents (sorted ascending)."""
         found: dict[int, list[int]] = {}
-        for i, (leaf, offset) in enumerate(self.leaves):
-            postings = self.postings(i, fieldname, text, deletions=False)
-            if postings is None:
-                continue
-            ids = postings[0]
+        key = self.term_key(fieldname, text)
+        for i, offset, (ids, _) in self.postings(fieldname, text, deletions=False):
             local = np.array(docnums, dtype=np.int64) - offset
             where = np.searchsorted(ids, local)
             hits = [(int(j), d + offset) for j, d in zip(where, local.tolist(), strict=True)
                     if j < len(ids) and ids[j] == d]
             if hits:
+                reader = self.leaves[i][0].reader()
                 found.update(
-                    positions_at(leaf.reader(), fieldname, text, hits, self._arrays_in(i))
+                    positions_at(reader, fieldname, text, key, hits, self._arrays_in(i))
                 )
         return found
 

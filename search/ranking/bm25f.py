@@ -141,11 +141,7 @@ class Scorer:
         snapshot = self.snapshot
         scorable = snapshot.searcher.schema[fieldname].scorable
         weight = (snapshot.idf(fieldname, text) if scorable else 1.0) * factor
-        for leaf, (_, offset) in enumerate(snapshot.leaves):
-            postings = snapshot.postings(leaf, fieldname, text)
-            if postings is None:
-                continue
-            ids, tfs = postings
+        for leaf, offset, (ids, tfs) in snapshot.postings(fieldname, text):
             if not scorable:
                 scores[ids + offset] += weight
                 continue
