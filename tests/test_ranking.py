@@ -261,3 +261,32 @@ def test_families_from_the_lemma_list_are_the_families_from_the_term_tables(inde
     assert listed[root_key("встречать")] == ["встретиться", "встреча"]  # aspect and noun
     assert listed[root_key("ракетный")] == ["ракета", "ракетный"]
     assert sum(len(members) > 1 for members in listed.values()) > 10
+
+
+# --- phrases ---------------------------------------------------------------------------------
+
+PHRASES = {
+    "vostochny.txt": "Пуск с Восточного\n\nРакета-носитель «Союз-2.1б» стартовала с космодрома "
+                     "Восточный и вывела на орбиту спутник «Метеор-М».",
+    "reversed.txt": "Испытания\n\nНоситель ракета: так в отчёте назван блок; космодром "
+                    "Восточный готов.",
+    "apart.txt": "Подготовка\n\nРакета и её носитель прибыли на Байконур.",
+    "second-pair.txt": "Носитель\n\nНоситель отделился. Позже ракеты-носители «Протон-М» "
+                       "доставили на Байконур.",
+    "starts-with.txt": "Отчёт\n\nНосители ракеты проверены; ракета стоит на стартовом столе.",
+}
+
+
+@pytest.mark.parametrize("phrase, expected", [
+    ('"ракета носитель"', {"vostochny.txt", "second-pair.txt"}),
+    ('"носитель ракета"', {"reversed.txt", "starts-with.txt"}),
+    ('"космодрома Восточный"', {"vostochny.txt", "reversed.txt"}),
+    ('"вывела на орбиту спутник"', {"vostochny.txt"}),
+    ('"ракета её носитель"', set()),
+])
+def test_a_phrase_finds_the_releases_where_its_words_follow_each_other(tmp_path, phrase,
+                                                                       expected):
+    """In any inflection and across hyphens, in order and side by side: a word of the phrase
+    at the start of a text has no word before it."""
+    engine = build(tmp_path, PHRASES)
+    assert set(ids(engine, phrase)) == expected

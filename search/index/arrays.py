@@ -239,6 +239,20 @@ class PostingArrays:
         a, b = span
         return self._ids[a:b].astype(np.int64), self._weights[a:b].astype(np.float64)
 
+    def positions_of(self, span: tuple[int, int], indexes: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of the postings at the given indexes (ascending) of a term's posting
+        list: how many each posting has, and all of them one posting after another."""
+        k = indexes.astype(np.int64) + span[0]
+        stops = self._ends[k].astype(np.int64)
+        starts = np.where(k > 0, self._ends[np.maximum(k - 1, 0)], 0).astype(np.int64)
+        counts = stops - starts
+        # the t-th position gathered is in the run of posting j, which starts at starts[j] in
+        # the file and at firsts[j] among those gathered
+        firsts = np.cumsum(counts) - counts
+        gather = np.repeat(starts - firsts, counts) + np.arange(int(counts.sum()))
+        return counts, self._positions[gather].astype(np.int64)
+
     def positions_at(self, span: tuple[int, int], hits: list[tuple[int, int]]
                      ) -> dict[int, list[int]]:
         """Positions of the postings at the given indexes of a term's posting list, as

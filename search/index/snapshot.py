@@ -136,6 +136,38 @@ class Snapshot:
                 )
         return found
 
+    def phrase_keys(self, fieldname: str, text: str, docnums: np.ndarray) -> np.ndarray:
+        """Where a term is in the given documents (ascending), as one sorted array of keys
+        docnum << 32 | position: a phrase's documents are then found by intersecting its
+        terms' arrays, the positions shifted by the term's place in the phrase."""
+        parts = []
+        key = self.term_key(fieldname, text)
+        for i, (searcher, offset) in enumerate(self.leaves):
+            reader, arrays = searcher.reader(), self._arrays_in(i)
+            lo, hi = np.searchsorted(docnums, (offset, offset + reader.doc_count_all()))
+            if lo == hi:  # none of the documents is in this segment
+                continue
+            found = segment_postings(reader, self._index, fieldname, text, key, arrays)
+            if found is None:
+                continue
+            ids = found[0]
+            local = docnums[lo:hi] - offset
+            where = np.searchsorted(ids, local)
+            inside = where < len(ids)
+            where, local = where[inside], local[inside]
+            held = ids[where] == local
+            where, docs = where[held], local[held] + offset
+            span = arrays.find(key) if arrays is not None else None
+            if arrays is not None and span is not None:
+                counts, positions = arrays.positions_of(span, where)
+            else:  # a segment without arrays: its blocks, read posting by posting
+                hits = list(zip(where.tolist(), docs.tolist(), strict=True))
+                at = positions_at(reader, fieldname, text, key, hits, None)
+                counts = np.array([len(at[d]) for d in docs.tolist()], dtype=np.int64)
+                positions = np.array([p for d in docs.tolist() for p in at[d]], dtype=np.int64)
+            parts.append((np.repeat(docs, counts) << 32) | positions)
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
     def live(self) -> np.ndarray:
         """True for every document number that is not deleted (the whole generation)."""
         mask = np.zeros(self.size, dtype=bool)

@@ -106,8 +106,9 @@ class Scorer:
         return found
 
     def _phrase_docs(self, fieldname: str, slots: list[list[str]]) -> np.ndarray:
-        # Candidates come from intersecting the posting arrays; positions are then read slot
-        # by slot, only for the documents where the phrase is still whole so far.
+        # Candidates come from intersecting the posting arrays; then the slots' positions in
+        # them, as keys docnum << 32 | position less the slot's place in the phrase, are
+        # intersected: what is left are the phrase's starts.
         snapshot = self.snapshot
         candidates = None
         for slot in slots:
@@ -117,21 +118,17 @@ class Scorer:
             if not len(candidates):
                 return np.zeros(0, dtype=np.int64)
         assert candidates is not None
-        docnums = candidates.tolist()
-        starts: dict[int, set[int]] = {}
+        starts = None
         for step, slot in enumerate(slots):
-            placed = [snapshot.positions(fieldname, text, docnums) for text in slot]
-            whole: dict[int, set[int]] = {}
-            for docnum in docnums:
-                here = {p for by_term in placed for p in by_term.get(docnum, ())}
-                if step:
-                    here = {p for p in starts[docnum] if p + step in here}
-                if here:
-                    whole[docnum] = here
-            starts, docnums = whole, list(whole)  # still ascending
-            if not docnums:
+            keys = [snapshot.phrase_keys(fieldname, text, candidates) for text in slot]
+            here = keys[0] if len(keys) == 1 else np.unique(np.concatenate(keys))
+            here = here[(here & _POSITION) >= step] - step
+            starts = here if starts is None else np.intersect1d(starts, here, assume_unique=True)
+            if not len(starts):
                 break
-        found = np.array(docnums, dtype=np.int64)
+            candidates = np.unique(starts >> 32)
+        assert starts is not None
+        found = np.unique(starts >> 32)
         found.flags.writeable = False  # shared through the cache
         return found
 
@@ -164,6 +161,9 @@ class Scorer:
         found = np.zeros(self.size, dtype=bool)
         found[np.fromiter(query.docs(self.snapshot.searcher), dtype=np.int64)] = True
         return found
+
+
+_POSITION = (1 << 32) - 1  # a phrase key's position bits
 
 
 def _phrase_slots(query: wq.Query) -> list[list[wq.Term]] | None:
