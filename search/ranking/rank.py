@@ -44,25 +44,28 @@ def score_units(
     per_unit = []
     for unit in compiled.units:
         typed = _scores(scorer, unit.typed)
-        held = typed > 0
+        held = np.flatnonzero(typed > 0)  # (few of the documents: indexes, not a mask)
         unit_scores = typed
         if unit.alternatives is not None or unit.twins is not None:
             others = _scores(scorer, unit.alternatives)
             twins = _scores(scorer, unit.twins)
-            stand_in = ~held & (others + twins > 0)
-            if held.any():
+            stand_ins = others + twins
+            if len(held):
                 # below the weakest document holding the word as typed, or below a share of
                 # the strongest (a passing mention of the word may be outranked)
                 cap = max(float(typed[held].min()) * (1 - 1e-6),
                           params.alternative_cap * float(typed[held].max()))
-                with_word = typed + params.twin_share * twins + params.alternative_share * others
-                unit_scores = np.where(held, with_word, np.minimum(others + twins, cap))
+                unit_scores = np.minimum(stand_ins, cap)
+                unit_scores[held] = (typed[held] + params.twin_share * twins[held]
+                                     + params.alternative_share * others[held])
             else:
-                unit_scores = others + twins
+                unit_scores = stand_ins
+            stand_in = stand_ins > 0
+            stand_in[held] = False
             covered += params.alternative_coverage * stand_in
         per_unit.append(unit_scores)
         total += unit_scores
-        covered += held
+        covered[held] += 1
         matched |= unit_scores > 0
     if compiled.excluded is not None:
         matched &= ~scorer.mask(compiled.excluded)
