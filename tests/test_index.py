@@ -335,6 +335,35 @@ def postings_by_release(index_dir: Path) -> dict[tuple[str, bytes], list[tuple[s
     return found
 
 
+def test_segments_of_one_size_class_are_folded_together_once_there_are_enough(
+        corpus, tmp_path, monkeypatch):
+    """Segments too big to fold at every run pile up only until MERGE_FACTOR of them are of
+    one size class; then they become one, without the releases replaced since, holding the
+    postings a full build writes."""
+    monkeypatch.setattr(writers, "SMALL_SEGMENT_DOCS", 2)
+    monkeypatch.setattr(writers, "MERGE_FACTOR", 3)
+    monkeypatch.setattr(writers, "MAX_MERGED_DOCS", 20)  # classes: 2-19 documents, none above
+    index_dir = tmp_path / "index"
+    reindex(corpus, index_dir)
+    sizes = []
+    for run in range(1, 7):
+        for n in (2 * run, 2 * run + 1):
+            write(corpus / f"progress-{n}.txt",
+                  f"Прогресс МС-{n}\n\nГрузовой корабль «Прогресс МС-{n}» пристыковался к "
+                  f"МКС, доставив {n} тонны грузов; стыковка прошла в штатном режиме.")
+        if run == 3:  # replaced: its first version, in an older segment, is deleted there
+            write(corpus / "progress-2.txt", "Прогресс МС-2\n\nКорабль «Прогресс МС-2» "
+                  "отстыковался от МКС и сведён с орбиты.")
+        reindex(corpus, index_dir)
+        sizes.append(segment_sizes(index_dir))
+    assert sizes == [[3], [2, 3], [2, 2, 3], [9], [2, 9], [2, 2, 9]]  # live documents
+    assert ids(index_dir, '"сведён с орбиты"') == ["progress-2.txt"]
+    assert len(ids(index_dir, "пристыковались")) == 11  # not the replaced version
+    rebuilt = tmp_path / "rebuilt"
+    reindex(corpus, rebuilt, full=True)
+    assert postings_by_release(index_dir) == postings_by_release(rebuilt)
+
+
 def test_folded_segments_hold_the_postings_a_full_build_writes(corpus, tmp_path):
     index_dir = tmp_path / "index"
     reindex(corpus, index_dir)
@@ -445,7 +474,7 @@ def test_idf_counts_documents_as_whoosh_does_removed_releases_included(corpus, t
                                                                       monkeypatch):
     """Document frequencies come from the posting arrays' term spans; they count what Whoosh's
     term lookup counts, in every segment, the removed release's postings included."""
-    monkeypatch.setattr(writers, "SMALL_SEGMENT_DOCS", 0)  # keep a segment with a deletion
+    monkeypatch.setattr(writers, "SMALL_SEGMENT_DOCS", 1)  # keep a segment with a deletion
     index_dir = tmp_path / "index"
     reindex(corpus, index_dir)
     removed = sorted(corpus.rglob("*.txt"))[0]

@@ -33,7 +33,8 @@ from .arrays import EXTENSION, PostingArraysWriter, narrow_weights
 from .schema import Codec
 
 __all__ = [
-    "MAX_WRITERS", "PARALLEL_FROM", "SMALL_SEGMENT_DOCS", "WRITER_LIMIT_MB", "merge_small",
+    "MAX_MERGED_DOCS", "MAX_WRITERS", "MERGE_FACTOR", "PARALLEL_FROM", "SMALL_SEGMENT_DOCS",
+    "WRITER_LIMIT_MB", "merge_small",
     "open_writer",
 ]
 
@@ -50,6 +51,12 @@ _INT = struct.Struct("!i")  # Whoosh's StructFile.write_int
 # small ones are folded together at each commit. Whoosh copies ~50 documents/s when merging,
 # so only segments this small are: a few changed releases stay a quick reindex.
 SMALL_SEGMENT_DOCS = 50
+# The segments that outgrow that still pile up (a scheduled fetch adds one every few runs):
+# once MERGE_FACTOR of them are of one size class (50-499 documents, 500-4,999), they are
+# folded into one, so their number grows with the logarithm of the runs. Segments of
+# MAX_MERGED_DOCS or more (a full build's) are left to `reindex --full`.
+MERGE_FACTOR = 10
+MAX_MERGED_DOCS = 5_000
 
 
 def open_writer(ix: Any, documents: int) -> SegmentWriter:
@@ -66,12 +73,23 @@ def open_writer(ix: Any, documents: int) -> SegmentWriter:
 
 
 def merge_small(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
-    """Whoosh merge policy: fold the small segments into the new one; return the segments
-    kept as they are. (Whoosh's own MERGE_SMALL lets every incremental run add a segment of
-    its own.) Documents deleted from big segments stay there until `reindex --full`."""
+    """Whoosh merge policy: fold into the new segment the small segments, and the segments
+    of a size class that holds MERGE_FACTOR of them; return the segments kept as they are.
+    (Whoosh's own MERGE_SMALL lets every incremental run add a segment of its own.) Documents
+    deleted from the segments kept stay there until `reindex --full`."""
+    folded = {id(seg) for seg in segments if seg.doc_count_all() < SMALL_SEGMENT_DOCS}
+    classes: dict[int, list[Any]] = {}
+    for seg in segments:
+        size = seg.doc_count_all()
+        if SMALL_SEGMENT_DOCS <= size < MAX_MERGED_DOCS:
+            size_class = len(str(size // SMALL_SEGMENT_DOCS))  # 1: 50-499 documents, 2: 500-
+            classes.setdefault(size_class, []).append(seg)
+    for members in classes.values():
+        if len(members) >= MERGE_FACTOR:
+            folded.update(id(seg) for seg in members)
     kept = []
     for seg in segments:
-        if seg.doc_count_all() < SMALL_SEGMENT_DOCS:
+        if id(seg) in folded:
             reader = SegmentReader(writer.storage, writer.schema, seg)
             writer.add_reader(reader)
             reader.close()
@@ -112,6 +130,26 @@ class _PostingsInMemory:
         Whoosh's merging hands them over."""
         fieldname, tbytes, docnum, weight, vbytes = item
         self.add_document_field(fieldname, docnum, ((tbytes, 0, weight, vbytes),), 1.0, False)
+
+    def add_term(self, fieldname: str, tbytes: bytes, docs: list[int], weights: list[float],
+                 values: list[bytes | None]) -> None:
+        """A term's postings in a segment being merged in, documents ascending."""
+        terms = self._terms.setdefault(fieldname, {})
+        number = terms.get(tbytes)
+        if number is None:
+            number = terms[tbytes] = self._count
+            self._count += 1
+            self.size += self._TERM_COST + len(tbytes)
+        self._term.extend([number] * len(docs))
+        self._doc.extend(docs)
+        self._weight.extend(weights)
+        held, ends = self._values, self._value_ends
+        for vbytes in values:
+            if vbytes:
+                held += vbytes
+                self.size += len(vbytes)
+            ends.append(len(held))
+        self.size += self._POSTING_COST * len(docs)
 
     def add_document_field(self, fieldname: str, docnum: int, items: Any, boost: float,
                            scorable: bool) -> int:
@@ -302,12 +340,59 @@ def _write_block(postwriter: Any, last: bool = False) -> int:
     return written + _INT.size + blocklength
 
 
+def _all_postings(matcher: Any) -> tuple[list[int], list[float], list[bytes | None]]:
+    """A posting list's document numbers, weights and values, deleted documents included:
+    block postings a block at a time."""
+    ids: list[int] = []
+    weights: list[float] = []
+    values: list[bytes | None] = []
+    block_values = hasattr(matcher, "_read_values")
+    while matcher.is_active():
+        if block_values:
+            matcher._read_ids()
+            matcher._read_weights()
+            matcher._read_values()
+            ids.extend(matcher._ids)
+            weights.extend(matcher._weights)
+            values.extend(matcher._values)
+            matcher._next_block()
+        else:
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            values.append(matcher.value())
+            matcher.next()
+    return ids, weights, values
+
+
 class _InMemoryPostings(SegmentWriter):
     """A segment writer with postings held by `_PostingsInMemory` (Whoosh's writer classes
     take no pool class), that hands the pool a document's postings field by field, and finds
     the lemma fields' terms in one pass (analysis.lemma_positions)."""
 
     pool: _PostingsInMemory
+
+    def add_postings_to_pool(self, reader: Any, startdoc: int, docmap: Any) -> None:
+        """Whoosh's, for merging a segment in: its terms in the order of its term table, each
+        term's postings read a block at a time from the term info found there. (Whoosh's
+        looks every term up again and reads posting by posting: merging went at about 20
+        releases a second.) `docmap` maps the live documents when some are deleted."""
+        terms = reader._terms  # Whoosh 2.7's W3TermsReader
+        for (fieldname, tbytes), terminfo in terms.items():
+            if fieldname not in self.schema:
+                continue
+            matcher = terms._codec.postings_reader(
+                terms._postfile, terminfo, reader.schema[fieldname].format,
+                term=(fieldname, tbytes),
+            )
+            docs, weights, values = _all_postings(matcher)
+            if docmap is not None:
+                live = [i for i, d in enumerate(docs) if d in docmap]
+                docs = [docmap[docs[i]] for i in live]
+                weights, values = [weights[i] for i in live], [values[i] for i in live]
+            else:
+                docs = [startdoc + d for d in docs]
+            if docs:
+                self.pool.add_term(fieldname, tbytes, docs, weights, values)
 
     def add_document(self, **fields: Any) -> None:
         """Whoosh's SegmentWriter.add_document, less its per-posting calls."""
