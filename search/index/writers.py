@@ -48,7 +48,7 @@ MAX_WRITERS = 4  # one writer process per core, up to this many (each writes a s
 SMALL_BLOCK = 128  # bytes of a block of postings below which it is not compressed
 _INT = struct.Struct("!i")  # Whoosh's StructFile.write_int
 # Each incremental run writes a segment (a set of open files, one more pass per query); the
-# small ones are folded together at each commit. Whoosh copies ~50 documents/s when merging,
+# small ones are folded together at each commit. Merging copies ~30 long articles a second,
 # so only segments this small are: a few changed releases stay a quick reindex.
 SMALL_SEGMENT_DOCS = 50
 # The segments that outgrow that still pile up (a scheduled fetch adds one every few runs):
