@@ -14,6 +14,7 @@ from .language import LANGUAGES, detect_language
 from .morphology import STOP_WORDS, is_stop_word, lemmas, morph, stem, terms
 from .tokens import (
     FORMAT_CHARS,
+    FORMAT_CHARS_RE,
     HYPHENS,
     INVISIBLE,
     PART_RE,
@@ -27,6 +28,7 @@ from .tokens import (
 
 __all__ = [
     "FORMAT_CHARS",
+    "FORMAT_CHARS_RE",
     "HYPHENS",
     "INVISIBLE",
     "LANGUAGES",

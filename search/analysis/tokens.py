@@ -13,8 +13,8 @@ import unicodedata
 from ..caching import LockedLRU, register
 
 __all__ = [
-    "FORMAT_CHARS", "HYPHENS", "INVISIBLE", "MAX_WORD_CHARS", "PART_RE", "PLAIN_WORD_RE",
-    "WORD_RE", "fold", "normalize_word", "word_parts", "words",
+    "FORMAT_CHARS", "FORMAT_CHARS_RE", "HYPHENS", "INVISIBLE", "MAX_WORD_CHARS", "PART_RE",
+    "PLAIN_WORD_RE", "WORD_RE", "fold", "normalize_word", "word_parts", "words",
 ]
 
 # Invisible characters of web text: soft hyphen, zero-width space/joiners, word joiner, BOM,
@@ -33,7 +33,7 @@ WORD_RE = re.compile(rf"{_SEGMENT}(?:{_JOINER}{_SEGMENT})*")
 PLAIN_WORD_RE = re.compile(rf"{_ALNUM}+(?:(?:[{HYPHENS}]|(?<=\d)[.,](?=\d)){_ALNUM}+)*")
 PART_RE = re.compile(_SEGMENT)  # one part of a hyphenated word or code
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
-_FORMAT_CHARS_RE = re.compile(f"[{FORMAT_CHARS}]")
+FORMAT_CHARS_RE = re.compile(f"[{FORMAT_CHARS}]")
 _CYRILLIC_RE = re.compile(r"[а-яё]")
 _LATIN_RE = re.compile(r"[a-z]")
 _DIGIT_RE = re.compile(r"\d")
@@ -51,7 +51,7 @@ def normalize_word(raw: str) -> str:
     if _INVISIBLE_RE.search(raw):
         # Drop soft hyphens and zero-width characters, compose (и + breve = й), then drop the
         # combining marks that are left (stress accents).
-        raw = unicodedata.normalize("NFC", _FORMAT_CHARS_RE.sub("", raw))
+        raw = unicodedata.normalize("NFC", FORMAT_CHARS_RE.sub("", raw))
         raw = _INVISIBLE_RE.sub("", raw)
     return fold(raw)
 

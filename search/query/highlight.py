@@ -21,6 +21,7 @@ from html import escape
 
 from ..analysis import (
     FORMAT_CHARS,
+    FORMAT_CHARS_RE,
     HYPHENS,
     INVISIBLE,
     PLAIN_WORD_RE,
@@ -45,7 +46,6 @@ SNIPPET_SCAN_CHARS = 12_000  # long articles: look for fragments in their first 
 _LOOKAHEAD = 4  # characters of a term that a candidate word must start with
 _SENTENCE_END = re.compile(r"[.!?…]\s+|\n")
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
-_FORMAT_CHARS_RE = re.compile(f"[{FORMAT_CHARS}]")
 # a format character by a joiner of WORD_RE (hyphen, decimal point or comma)
 _BY_JOINER_RE = re.compile(f"[{HYPHENS}.,][{FORMAT_CHARS}]|[{FORMAT_CHARS}][{HYPHENS}.,]")
 _SPACES = re.compile(r"\s+")
@@ -278,8 +278,8 @@ def _trie_pattern(node: dict[str, dict]) -> str:
 def _without_format_chars(text: str) -> tuple[str, list[int]]:
     """The text without its format characters, and where they were cut out: for the k-th
     of them, its index in the text less k (the index in the new text of what followed it)."""
-    cuts = [m.start() - k for k, m in enumerate(_FORMAT_CHARS_RE.finditer(text))]
-    return _FORMAT_CHARS_RE.sub("", text), cuts
+    cuts = [m.start() - k for k, m in enumerate(FORMAT_CHARS_RE.finditer(text))]
+    return FORMAT_CHARS_RE.sub("", text), cuts
 
 
 def _origin(index: int, cuts: list[int]) -> int:
