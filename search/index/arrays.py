@@ -252,16 +252,3 @@ class PostingArrays:
         firsts = np.cumsum(counts) - counts
         gather = np.repeat(starts - firsts, counts) + np.arange(int(counts.sum()))
         return counts, self._positions[gather].astype(np.int64)
-
-    def positions_at(self, span: tuple[int, int], hits: list[tuple[int, int]]
-                     ) -> dict[int, list[int]]:
-        """Positions of the postings at the given indexes of a term's posting list, as
-        {document number: positions} for (index, document number) pairs."""
-        first = span[0]
-        ends, positions = self._ends, self._positions
-        found = {}
-        for index, docnum in hits:
-            k = first + index
-            a = int(ends[k - 1]) if k else 0
-            found[docnum] = positions[a:int(ends[k])].tolist()
-        return found

@@ -21,7 +21,10 @@ from whoosh.matching import FilterMatcher
 from ..caching import LockedLRU, register
 from .arrays import PostingArrays
 
-__all__ = ["CACHED_FROM", "CACHED_POSTINGS", "Postings", "positions_at", "segment_postings"]
+__all__ = [
+    "CACHED_FROM", "CACHED_POSTINGS", "Postings", "all_postings", "positions_at",
+    "segment_postings",
+]
 
 Postings = tuple[np.ndarray, np.ndarray]  # (document numbers in the segment, frequencies)
 
@@ -73,35 +76,40 @@ def _raw_matcher(reader: Any, fieldname: str, text: str) -> Any:
 
 
 def _read(reader: Any, fieldname: str, text: str) -> Postings:
-    matcher = _raw_matcher(reader, fieldname, text)
+    ids, tfs, _ = all_postings(_raw_matcher(reader, fieldname, text))
+    return np.array(ids, dtype=np.int64), np.array(tfs, dtype=float)
+
+
+def all_postings(matcher: Any) -> tuple[list[int], list[float], list[bytes | None]]:
+    """A Whoosh posting list's document numbers, weights and values (encoded positions),
+    deleted documents included: block postings a whole block at a time."""
     ids: list[int] = []
-    tfs: list[float] = []
-    if hasattr(matcher, "_read_ids"):  # Whoosh's block postings: read whole blocks
+    weights: list[float] = []
+    values: list[bytes | None] = []
+    if hasattr(matcher, "_read_ids"):  # Whoosh's block postings
         while matcher.is_active():
             matcher._read_ids()
             matcher._read_weights()
+            matcher._read_values()
             ids.extend(matcher._ids)
-            tfs.extend(matcher._weights)
+            weights.extend(matcher._weights)
+            values.extend(matcher._values)
             matcher._next_block()
     else:
         while matcher.is_active():
             ids.append(matcher.id())
-            tfs.append(matcher.weight())
+            weights.append(matcher.weight())
+            values.append(matcher.value())
             matcher.next()
-    return np.array(ids, dtype=np.int64), np.array(tfs, dtype=float)
+    return ids, weights, values
 
 
-def positions_at(
-    reader: Any, fieldname: str, text: str, key: int, hits: list[tuple[int, int]],
-    arrays: PostingArrays | None,
-) -> dict[int, list[int]]:
+def positions_at(reader: Any, fieldname: str, text: str, hits: list[tuple[int, int]]
+                 ) -> dict[int, list[int]]:
     """Positions of the postings at the given indexes of a term's posting list, as
-    {document number: positions} for (index, document number) pairs: from the segment's
-    posting `arrays` when it has them, else from its blocks (those before the postings are
-    skipped by their headers, without decoding a document number)."""
-    if arrays is not None:
-        span = arrays.find(key)
-        return {} if span is None else arrays.positions_at(span, hits)
+    {document number: positions} for (index, document number) pairs, read from the
+    segment's blocks (those before the postings are skipped by their headers, without
+    decoding a document number): for a segment without posting arrays."""
     matcher = _raw_matcher(reader, fieldname, text)
     found: dict[int, list[int]] = {}
     if not hasattr(matcher, "_read_ids"):  # not block postings: step through

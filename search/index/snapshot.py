@@ -24,7 +24,7 @@ from .arrays import PostingArrays, term_key
 from .postings import Postings, positions_at, segment_postings
 from .sketches import SKETCH_FIELD
 
-__all__ = ["K1", "B", "Snapshot"]
+__all__ = ["K1", "B", "POSITION_MASK", "Snapshot"]
 
 T = TypeVar("T")
 
@@ -32,6 +32,7 @@ T = TypeVar("T")
 # search/ranking agree with what Whoosh would compute for the same query.
 K1 = 1.2
 B = 0.75
+POSITION_MASK = (1 << 32) - 1  # a position key's position bits (`position_keys`)
 DERIVED_LIMIT = 100_000  # values derived per snapshot (stem families): bounded for odd traffic
 
 
@@ -121,25 +122,18 @@ class Snapshot:
             yield term.decode("utf-8") if isinstance(term, bytes) else term
 
     def positions(self, fieldname: str, text: str, docnums: list[int]) -> dict[int, list[int]]:
-        """Word positions of a term in the given documents (sorted ascending)."""
+        """Word positions of a term in the given documents (ascending), sorted ascending."""
+        keys = self.position_keys(fieldname, text, np.asarray(docnums, dtype=np.int64))
         found: dict[int, list[int]] = {}
-        key = self.term_key(fieldname, text)
-        for i, offset, (ids, _) in self.postings(fieldname, text, deletions=False):
-            local = np.array(docnums, dtype=np.int64) - offset
-            where = np.searchsorted(ids, local)
-            hits = [(int(j), d + offset) for j, d in zip(where, local.tolist(), strict=True)
-                    if j < len(ids) and ids[j] == d]
-            if hits:
-                reader = self.leaves[i][0].reader()
-                found.update(
-                    positions_at(reader, fieldname, text, key, hits, self._arrays_in(i))
-                )
+        for docnum, position in zip((keys >> 32).tolist(), (keys & POSITION_MASK).tolist(),
+                                    strict=True):
+            found.setdefault(docnum, []).append(position)
         return found
 
-    def phrase_keys(self, fieldname: str, text: str, docnums: np.ndarray) -> np.ndarray:
+    def position_keys(self, fieldname: str, text: str, docnums: np.ndarray) -> np.ndarray:
         """Where a term is in the given documents (ascending), as one sorted array of keys
-        docnum << 32 | position: a phrase's documents are then found by intersecting its
-        terms' arrays, the positions shifted by the term's place in the phrase."""
+        docnum << 32 | position (a phrase's documents are found by intersecting its terms'
+        keys, the positions shifted by the term's place in the phrase)."""
         parts = []
         key = self.term_key(fieldname, text)
         for i, (searcher, offset) in enumerate(self.leaves):
@@ -162,7 +156,7 @@ class Snapshot:
                 counts, positions = arrays.positions_of(span, where)
             else:  # a segment without arrays: its blocks, read posting by posting
                 hits = list(zip(where.tolist(), docs.tolist(), strict=True))
-                at = positions_at(reader, fieldname, text, key, hits, None)
+                at = positions_at(reader, fieldname, text, hits)
                 counts = np.array([len(at[d]) for d in docs.tolist()], dtype=np.int64)
                 positions = np.array([p for d in docs.tolist() for p in at[d]], dtype=np.int64)
             parts.append((np.repeat(docs, counts) << 32) | positions)

@@ -5,6 +5,7 @@ and written (in memory, a term at a time, instead of Whoosh's sorted runs of tup
 
 from __future__ import annotations
 
+import math
 import os
 import pickle
 import struct
@@ -30,6 +31,7 @@ from whoosh.writing import SegmentWriter
 from ..analysis import is_lemma_analyzer, lemma_positions, morph
 from ..errors import ReindexError
 from .arrays import EXTENSION, PostingArraysWriter, narrow_weights
+from .postings import all_postings
 from .schema import Codec
 
 __all__ = [
@@ -82,8 +84,8 @@ def merge_small(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
     for seg in segments:
         size = seg.doc_count_all()
         if SMALL_SEGMENT_DOCS <= size < MAX_MERGED_DOCS:
-            size_class = len(str(size // SMALL_SEGMENT_DOCS))  # 1: 50-499 documents, 2: 500-
-            classes.setdefault(size_class, []).append(seg)
+            # 0: 50-499 documents, 1: 500-4,999
+            classes.setdefault(int(math.log10(size / SMALL_SEGMENT_DOCS)), []).append(seg)
     for members in classes.values():
         if len(members) >= MERGE_FACTOR:
             folded.update(id(seg) for seg in members)
@@ -340,30 +342,6 @@ def _write_block(postwriter: Any, last: bool = False) -> int:
     return written + _INT.size + blocklength
 
 
-def _all_postings(matcher: Any) -> tuple[list[int], list[float], list[bytes | None]]:
-    """A posting list's document numbers, weights and values, deleted documents included:
-    block postings a block at a time."""
-    ids: list[int] = []
-    weights: list[float] = []
-    values: list[bytes | None] = []
-    block_values = hasattr(matcher, "_read_values")
-    while matcher.is_active():
-        if block_values:
-            matcher._read_ids()
-            matcher._read_weights()
-            matcher._read_values()
-            ids.extend(matcher._ids)
-            weights.extend(matcher._weights)
-            values.extend(matcher._values)
-            matcher._next_block()
-        else:
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            values.append(matcher.value())
-            matcher.next()
-    return ids, weights, values
-
-
 class _InMemoryPostings(SegmentWriter):
     """A segment writer with postings held by `_PostingsInMemory` (Whoosh's writer classes
     take no pool class), that hands the pool a document's postings field by field, and finds
@@ -384,7 +362,7 @@ class _InMemoryPostings(SegmentWriter):
                 terms._postfile, terminfo, reader.schema[fieldname].format,
                 term=(fieldname, tbytes),
             )
-            docs, weights, values = _all_postings(matcher)
+            docs, weights, values = all_postings(matcher)
             if docmap is not None:
                 live = [i for i, d in enumerate(docs) if d in docmap]
                 docs = [docmap[docs[i]] for i in live]

@@ -20,7 +20,7 @@ from whoosh import query as wq
 from whoosh.query import spans
 
 from ..caching import LockedLRU, register
-from ..index import K1, Snapshot
+from ..index import K1, POSITION_MASK, Snapshot
 from ..query import BestOf, Boosted
 
 __all__ = ["CACHED_PHRASE_DOCS", "Scorer", "Scores", "flatten"]
@@ -120,9 +120,9 @@ class Scorer:
         assert candidates is not None
         starts = None
         for step, slot in enumerate(slots):
-            keys = [snapshot.phrase_keys(fieldname, text, candidates) for text in slot]
+            keys = [snapshot.position_keys(fieldname, text, candidates) for text in slot]
             here = keys[0] if len(keys) == 1 else np.unique(np.concatenate(keys))
-            here = here[(here & _POSITION) >= step] - step
+            here = here[(here & POSITION_MASK) >= step] - step
             starts = here if starts is None else np.intersect1d(starts, here, assume_unique=True)
             if not len(starts):
                 break
@@ -162,8 +162,6 @@ class Scorer:
         found[np.fromiter(query.docs(self.snapshot.searcher), dtype=np.int64)] = True
         return found
 
-
-_POSITION = (1 << 32) - 1  # a phrase key's position bits
 
 
 def _phrase_slots(query: wq.Query) -> list[list[wq.Term]] | None:
