@@ -67,6 +67,13 @@ def fresh_dir(path: Path) -> Path:
 # --- Orbita -------------------------------------------------------------------------------
 
 
+def page_ids(result: Any, k: int) -> list[str]:
+    """The ids a page of Orbita's results shows, in order: each hit, then the copies of it
+    (the same release republished) that the page lists under it; cut at ``k`` as every
+    contender's list is."""
+    return [doc for hit in result.hits for doc in (hit.id, *hit.duplicates)][:k]
+
+
 class Orbita(Contender):
     """Adapter to the product's engine: the real ``reindex`` and the page's ``search`` call.
 
@@ -118,14 +125,17 @@ class Orbita(Contender):
         self._engine_.warm_up()
 
     def search(self, query: str, k: int = 10) -> list[str]:
-        """The page's call: one page of ``k`` hits with highlighted titles and snippets."""
+        """The page's call: one page of ``k`` hits with highlighted titles and snippets.
+
+        The page lists a hit's copies under it: see :func:`page_ids`.
+        """
         from search.engine import QueryError, SearchRequest
 
         try:
             result = self._engine_.search(SearchRequest(query, per_page=k, correct=self.correct))
         except QueryError:  # the page shows the message instead of results
             return []
-        return [hit.id for hit in result.hits]
+        return page_ids(result, k)
 
     def close(self) -> None:
         if getattr(self, "_engine_", None) is not None:

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from bench import metrics
+from bench.contenders import page_ids
 from bench.corpus import (
     DEFAULT_CORPORA,
     DEFAULT_EVAL,
@@ -131,7 +132,7 @@ class Evaluator:
                 try:
                     result = self.engine.search(  # type: ignore[attr-defined]
                         SearchRequest(q.query, per_page=K, correct=self.correct))
-                    ranked = [hit.id for hit in result.hits]
+                    ranked = page_ids(result, K)
                 except QueryError:
                     ranked = []
                 rr.append(metrics.reciprocal_rank(ranked, q.relevant, K))
