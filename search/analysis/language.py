@@ -58,10 +58,17 @@ MAX_CHARS = 1_000_000  # a megabyte of text decides; the rest of a huge file is 
 
 def detect_language(text: str) -> str:
     """"kk", "ru", "en" or "mixed" for a document or a query."""
+    text = text[:MAX_CHARS]
+    cyrillic = _CYRILLIC_RUN.findall(text)
+    if not _KAZAKH_LETTER.search(text) and KAZAKH_WORDS.isdisjoint(map(str.lower, cyrillic)):
+        # no Kazakh evidence anywhere (most documents): every Cyrillic letter is Russian,
+        # sentence by sentence or not
+        latin = sum(map(len, _LATIN_RUN.findall(text)))
+        return _language({"kk": 0, "ru": sum(map(len, cyrillic)), "en": latin})
     letters = {"kk": 0, "ru": 0, "en": 0}
     undecided = 0
     evidence = {"kk": 0.0, "ru": 0.0}
-    for sentence in _SENTENCE.findall(text[:MAX_CHARS]):
+    for sentence in _SENTENCE.findall(text):
         letters["en"] += sum(map(len, _LATIN_RUN.findall(sentence)))
         words = _CYRILLIC_RUN.findall(sentence)
         if not words:
@@ -77,6 +84,12 @@ def detect_language(text: str) -> str:
         else:
             undecided += count
     letters["kk" if evidence["kk"] > evidence["ru"] else "ru"] += undecided
+    return _language(letters)
+
+
+def _language(letters: dict[str, int]) -> str:
+    """The language holding ONE_LANGUAGE_SHARE of the letters (the first of a tie, in the
+    order kk, ru, en), else "mixed"."""
     total = sum(letters.values())
     if not total:
         return "mixed"
