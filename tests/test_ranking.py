@@ -105,6 +105,38 @@ def test_the_rest_of_the_query_can_lift_a_synonym_above_the_word(tmp_path):
     engine.close()
 
 
+def test_synonyms_above_the_cap_keep_their_order(tmp_path):
+    # «космонавт» said once in a long release caps what «астронавт» alone may score; both
+    # astronaut releases are above that cap, and the one saying it more comes first (cut at
+    # the cap, they tied, and the order was the index's)
+    docs = {
+        "budget.txt": COSMONAUTS["budget.txt"],
+        "a-astronauts-twice.txt": "Новости станции\n\nАстронавт провёл эксперимент. "
+        "Второй астронавт помогал ему. Работа на станции продолжается по плану, сообщили "
+        "в центре управления полётами.",
+        "z-astronauts.txt": COSMONAUTS["astronaut-only.txt"],
+    }
+    engine = build(tmp_path, docs, alternative_cap=0.0)
+    assert ids(engine, "космонавтов", correct=True) == [
+        "budget.txt", "z-astronauts.txt", "a-astronauts-twice.txt"]
+    engine.close()
+
+
+def test_equal_scores_newest_first_and_pages_agree(tmp_path):
+    # a prefix scores each release by the words it matches: these all tie
+    dates = ["2019-03-20", "2021-01-27", "2018-05-14", "2020-07-30", "2018-11-20", "2019-12-01"]
+    docs = {f"roscosmos/{n}.txt": f"{d}\n\nПуск номер {n}\n\nРакета стартовала с Байконура."
+            for n, d in enumerate(dates)}
+    docs["undated.txt"] = "Пуск без даты\n\nРакета стартовала с Байконура."
+    engine = build(tmp_path, docs)
+    newest_first = [f"roscosmos/{dates.index(d)}.txt" for d in sorted(dates, reverse=True)]
+    assert ids(engine, "байкон*") == [*newest_first, "undated.txt"]
+    pages = [[hit.id for hit in search(engine, "байкон*", per_page=2, page=p).hits]
+             for p in (1, 2, 3, 4)]
+    assert sum(pages, []) == [*newest_first, "undated.txt"]
+    engine.close()
+
+
 def test_the_same_name_in_the_other_script_adds_to_the_name_typed(tmp_path):
     docs = {
         # «Apollo» in its title (the shipped dictionary: Аполлон = Apollo), «Аполлон» once

@@ -20,6 +20,9 @@ So a document holding the word as typed ranks above one holding only its synonym
 relative, unless it holds the word only in passing (below `alternative_cap` of the best
 document holding it) or is clearly weaker on the rest of the query (other words, coverage,
 proximity). The constants are chosen by cross-validation (bench/crossval.py).
+
+Equal scores (a prefix's matches, alternatives at their cap) are ordered newest first, undated
+last, then by document number: one order at every depth, so that pages never overlap.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from ..query import DEFAULT_PARAMS, Compiled, RankingParams
 from .bm25f import Scorer, Scores, flatten
 
 __all__ = ["best", "score_units"]
+
+_CAP_BAND = 1e-3  # the share of the cap below it where the alternatives above it are ordered
 
 
 def score_units(
@@ -55,7 +60,7 @@ def score_units(
                 # the strongest (a passing mention of the word may be outranked)
                 cap = max(float(typed[held].min()) * (1 - 1e-6),
                           params.alternative_cap * float(typed[held].max()))
-                unit_scores = np.minimum(stand_ins, cap)
+                unit_scores = _below(stand_ins, cap)
                 unit_scores[held] = (typed[held] + params.twin_share * twins[held]
                                      + params.alternative_share * others[held])
             else:
@@ -74,6 +79,19 @@ def score_units(
         weight = params.coverage_weight
         total *= 1 - weight + weight * covered / n
     return total, matched, per_unit
+
+
+def _below(scores: Scores, cap: float) -> Scores:
+    """`scores` brought below `cap`, keeping their order: those above it go into a narrow
+    band just below it (as if cut there, but still ordered by their evidence; cutting them
+    at the cap would tie them all and leave their order to their document numbers)."""
+    band = cap * _CAP_BAND
+    knee = cap - band
+    out = scores.copy()
+    over = np.flatnonzero(scores > knee)
+    if len(over):
+        out[over] = cap - band * (knee / scores[over])  # knee at the knee, → cap
+    return out
 
 
 def _scores(scorer: Scorer, query: wq.Query | None) -> Scores:
@@ -97,9 +115,7 @@ def best(
     `proximity_depth` (positions are costly to read, and this is a tie-breaker), two adjacent
     query words found within `proximity_slop` words of each other in the body add
     `proximity_boost` times their own scores."""
-    if len(docnums) > depth:
-        docnums = docnums[np.argpartition(-scores[docnums], depth)[:depth]]
-    docnums = docnums[np.argsort(-scores[docnums], kind="stable")]
+    docnums = _first(snapshot, scores, docnums, depth)
     ranked = [(int(d), float(scores[d])) for d in docnums]
     if not compiled.near:
         return ranked
@@ -118,6 +134,34 @@ def best(
                 head[docnum] += params.proximity_boost * float(extra)
     # a bonus only raises scores, so the head still outranks the rest
     return sorted(head.items(), key=lambda item: -item[1]) + ranked[params.proximity_depth:]
+
+
+def _first(snapshot: Snapshot, scores: Scores, docnums: np.ndarray, depth: int) -> np.ndarray:
+    """The first `depth` of `docnums` by score, equal scores newest first (undated last),
+    then by document number: one order, whatever the depth, so pages never overlap."""
+    if depth <= 0:
+        return docnums[:0]
+    found = scores[docnums]
+    if len(docnums) > depth:
+        threshold = np.partition(found, len(found) - depth)[len(found) - depth]
+        docnums = docnums[found >= threshold]  # (with every document tied at the threshold)
+        found = scores[docnums]
+    order = np.lexsort((docnums, -_newness(snapshot)[docnums], -found))
+    return docnums[order[:depth]]
+
+
+def _newness(snapshot: Snapshot) -> np.ndarray:
+    """Each document's date as a rank among the index's dates (-1: undated)."""
+
+    def compute() -> np.ndarray:
+        codes, labels = snapshot.column_codes("date")
+        dated = sorted(label for label in labels if label)
+        rank = {label: i for i, label in enumerate(dated)}
+        by_code = np.array([rank.get(label, -1) if label else -1 for label in labels] or [-1],
+                           dtype=np.int64)
+        return by_code[codes]
+
+    return snapshot.derived(("newness",), compute)
 
 
 def _closest(a: list[int], b: list[int]) -> int:
