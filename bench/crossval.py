@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -278,24 +279,44 @@ def parse_grid(items: list[str]) -> dict[str, list[float]]:
     return {n: v for n, v in grid.items() if v}
 
 
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+def add_set_arguments(ap: argparse.ArgumentParser, sets: str) -> None:
+    """The arguments of a cross-validated run over the development sets."""
     ap.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     ap.add_argument("--eval", type=Path, default=DEFAULT_EVAL)
     ap.add_argument("--space", type=Path, default=SPACE_QUERIES)
-    ap.add_argument("--sets", default="xquad")
+    ap.add_argument("--sets", default=sets)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--workdir", type=Path, default=Path("/tmp/orbita-bench/crossval"))
+
+
+def load_set(name: str, args: argparse.Namespace, contender: str = "orbita"
+             ) -> tuple[list[Question], str, Any]:
+    """A development set's questions, the figure it is judged by, and an engine over its
+    corpus (staged and indexed in the work folder on the first run)."""
+    corpora = args.corpora.resolve()
+    if name == "xquad":
+        questions, root, primary = load_xquad(args.eval), corpora / XQUAD_FOLDER, "MRR@10"
+        files = corpus_files(root)
+    elif name == "space":
+        questions, root, primary = load_space(args.space), corpora, "nDCG@10"
+        files = russian_files(corpora)
+    else:
+        raise SystemExit(f"unknown set {name!r}: xquad or space (the test set is kept apart)")
+    return questions, primary, staged_engine(name, files, root, args.workdir / name, contender)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    add_set_arguments(ap, "xquad")
     ap.add_argument("--passes", type=int, default=2)
     ap.add_argument("--contender", choices=("orbita", "orbita-core"), default="orbita")
     ap.add_argument("--grid", nargs="*", default=[],
                     help="replace a constant's grid: name=v1,v2 (name= leaves it fixed)")
-    ap.add_argument("--workdir", type=Path, default=Path("/tmp/orbita-bench/crossval"))
     ap.add_argument("--out", type=Path, default=RESULTS_DIR / "crossval.md")
     args = ap.parse_args(argv)
 
     grid = parse_grid(args.grid)
-    corpora = args.corpora.resolve()
     correct = args.contender == "orbita"
     report = ["# Cross-validated ranking constants\n", machine_header(),
               f"- contender: {args.contender}; seed {args.seed}; {args.passes} passes",
@@ -303,18 +324,7 @@ def main(argv: list[str] | None = None) -> None:
     judged, engines = [], []
     try:
         for name in [s.strip() for s in args.sets.split(",") if s.strip()]:
-            if name == "xquad":
-                questions = load_xquad(args.eval)
-                root = corpora / XQUAD_FOLDER
-                files, primary = corpus_files(root), "MRR@10"
-            elif name == "space":
-                questions = load_space(args.space)
-                root = corpora
-                files, primary = russian_files(corpora), "nDCG@10"
-            else:
-                raise SystemExit(f"unknown set {name!r}: xquad or space (the test set is kept "
-                                 "apart)")
-            engine = staged_engine(name, files, root, args.workdir / name, args.contender)
+            questions, primary, engine = load_set(name, args, args.contender)
             engines.append(engine)
             judged.append(Judged(name, Evaluator(engine, questions, primary, correct),
                                  assign_folds(questions, args.folds, args.seed)))

@@ -34,16 +34,8 @@ import numpy as np
 
 from bench import metrics
 from bench.contenders import page_ids
-from bench.corpus import (
-    DEFAULT_CORPORA,
-    DEFAULT_EVAL,
-    RESULTS_DIR,
-    SPACE_QUERIES,
-    XQUAD_FOLDER,
-    corpus_files,
-    russian_files,
-)
-from bench.crossval import Question, assign_folds, load_space, load_xquad, staged_engine
+from bench.corpus import RESULTS_DIR
+from bench.crossval import Question, add_set_arguments, assign_folds, load_set
 from bench.report import machine_header, table
 
 K = 10
@@ -171,16 +163,9 @@ def figures(engine: Any, questions: list[Question], primary: str) -> np.ndarray:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
-    ap.add_argument("--eval", type=Path, default=DEFAULT_EVAL)
-    ap.add_argument("--space", type=Path, default=SPACE_QUERIES)
-    ap.add_argument("--sets", default="xquad,space")
-    ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--workdir", type=Path, default=Path("/tmp/orbita-bench/crossval"))
+    add_set_arguments(ap, "xquad,space")
     ap.add_argument("--out", type=Path, default=RESULTS_DIR / "neighbours.md")
     args = ap.parse_args(argv)
-    corpora = args.corpora.resolve()
 
     before = rss_mb()
     t0 = time.perf_counter()
@@ -188,14 +173,7 @@ def main(argv: list[str] | None = None) -> None:
     load_s, navec_mb = time.perf_counter() - t0, rss_mb() - before
     quality_rows, cost_rows, samples = [], [], []
     for name in [s.strip() for s in args.sets.split(",") if s.strip()]:
-        if name == "xquad":
-            questions, primary = load_xquad(args.eval), "MRR@10"
-            engine = staged_engine(name, corpus_files(corpora / XQUAD_FOLDER),
-                                   corpora / XQUAD_FOLDER, args.workdir / name, "orbita")
-        else:
-            questions, primary = load_space(args.space), "nDCG@10"
-            engine = staged_engine(name, russian_files(corpora), corpora, args.workdir / name,
-                                   "orbita")
+        questions, primary, engine = load_set(name, args)
         before = rss_mb()
         t0 = time.perf_counter()
         with engine.snapshot() as snap:
