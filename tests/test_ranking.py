@@ -123,17 +123,38 @@ def test_synonyms_above_the_cap_keep_their_order(tmp_path):
 
 
 def test_equal_scores_newest_first_and_pages_agree(tmp_path):
-    # a prefix scores each release by the words it matches: these all tie
+    # the same release on six dates, and undated (its three words in place of the date's
+    # three keep the lengths, and so the scores, equal)
     dates = ["2019-03-20", "2021-01-27", "2018-05-14", "2020-07-30", "2018-11-20", "2019-12-01"]
-    docs = {f"roscosmos/{n}.txt": f"{d}\n\nПуск номер {n}\n\nРакета стартовала с Байконура."
+    docs = {f"roscosmos/{n}.txt": f"{d}\n\nПуск с Байконура\n\nРакета стартовала с Байконура."
             for n, d in enumerate(dates)}
-    docs["undated.txt"] = "Пуск без даты\n\nРакета стартовала с Байконура."
+    docs["undated.txt"] = ("Пуск с Байконура\n\nРакета стартовала с Байконура сегодня рано "
+                           "утром.")
     engine = build(tmp_path, docs)
     newest_first = [f"roscosmos/{dates.index(d)}.txt" for d in sorted(dates, reverse=True)]
-    assert ids(engine, "байкон*") == [*newest_first, "undated.txt"]
-    pages = [[hit.id for hit in search(engine, "байкон*", per_page=2, page=p).hits]
+    hits = search(engine, "байконур", per_page=50).hits
+    assert len({hit.score for hit in hits}) == 1
+    assert [hit.id for hit in hits] == [*newest_first, "undated.txt"]
+    pages = [[hit.id for hit in search(engine, "байконур", per_page=2, page=p).hits]
              for p in (1, 2, 3, 4)]
     assert sum(pages, []) == [*newest_first, "undated.txt"]
+    engine.close()
+
+
+def test_a_prefix_ranks_by_the_words_it_finds_not_by_how_many_forms(tmp_path):
+    docs = {
+        # about Baikonur: the name in its title and twice more, in one form
+        "baikonur.txt": "Космодром Байконур готов к пуску\n\nКосмодром Байконур принял "
+        "ракету «Союз-2.1а». Байконур готовится к следующему пуску.",
+        # a long history naming it in passing, in two forms («Байконура», «Байконуре»)
+        "history.txt": "История ракетостроения\n\n"
+        + "Конструкторы создавали новые двигатели и системы управления ракет. " * 10
+        + "Первые пуски прошли с Байконура; на Байконуре построили музей.",
+    }
+    engine = build(tmp_path, docs)
+    assert ids(engine, "байкон*") == ["baikonur.txt", "history.txt"]
+    # only the forms that start with the prefix match: «пуску» is not «пуски*»
+    assert ids(engine, "пуски*") == ["history.txt"]
     engine.close()
 
 

@@ -324,13 +324,24 @@ class _Compiler:
         return found
 
     def prefix(self, word: Word) -> wq.Query | None:
+        """The documents holding a word form that starts with the prefix, ranked by those
+        forms' lemmas as a word is (frequency, length, title): counting the forms alone
+        would put a release naming «Байконура» and «Байконуре» once each above a short one
+        about Baikonur that says «Байконур» three times."""
         fieldname = "title" if word.title_only else "exact"
         expanded = []
         for term in self.snapshot.expand_prefix(fieldname, word.text):
             expanded.append((fieldname, term, 1.0))
             if len(expanded) >= MAX_PREFIX_TERMS:
                 break
-        return self._terms(expanded)
+        held = self._terms(expanded)
+        if held is None or word.title_only:  # (the title field holds lemmas already)
+            return held
+        lemmas = dict.fromkeys(lemma for _, form, _ in expanded
+                               for lemma in terms(form, word.kazakh))
+        ranked = self._terms([(f, lemma, self.field_boost[f]) for f in ("title", "body")
+                              for lemma in lemmas])
+        return held if ranked is None else wq.And([held, ranked])
 
     def phrase(self, phrase: Phrase) -> wq.Query | None:
         fields = ("title",) if phrase.title_only else ("title", "body")

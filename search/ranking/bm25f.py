@@ -50,6 +50,11 @@ def flatten(query: wq.Query, factor: float = 1.0) -> Iterable[tuple[wq.Query, fl
         yield query, factor
 
 
+def _flat(query: wq.Query) -> bool:
+    """Whether a query is terms under ORs and boosts only (scored here term by term)."""
+    return all(isinstance(clause, wq.Term) for clause, _ in flatten(query))
+
+
 class Scorer:
     """Scores clauses over one snapshot (all its segments) into arrays indexed by document
     number: adding up a word's evidence is then one vector operation per index term."""
@@ -73,6 +78,14 @@ class Scorer:
                     self.add(found, clause, weight)
                 np.maximum(best, found, out=best)
             scores += best * factor * query.boost
+        elif isinstance(query, wq.And) and all(map(_flat, query.subqueries)):
+            # as Whoosh scores it: the documents matching every part, by the sum of their scores
+            parts = [self.zeros() for _ in query.subqueries]
+            for part, sub in zip(parts, query.subqueries, strict=True):
+                for clause, weight in flatten(sub):
+                    self.add(part, clause, weight)
+            both = np.logical_and.reduce([part > 0 for part in parts])
+            scores[both] += sum(parts)[both] * (factor * query.boost)
         elif (slots := _phrase_slots(query)) is not None:
             self.add_phrase(scores, slots, factor)
         else:
