@@ -35,6 +35,7 @@ from .params import DEFAULT_PARAMS, RankingParams
 from .parse import Group, Node, Phrase, Word, effective_units
 
 __all__ = [
+    "MAX_PREFIX_LEMMAS",
     "MAX_PREFIX_TERMS",
     "BestOf",
     "Boosted",
@@ -44,6 +45,7 @@ __all__ = [
 ]
 
 MAX_PREFIX_TERMS = 200  # a prefix expands to at most this many index terms
+MAX_PREFIX_LEMMAS = 20  # a prefix's matches are ranked by the lemmas of this many of them
 _CYRILLIC_RE = re.compile(r"[а-яё]")
 _LATIN_RE = re.compile(r"[a-z]")
 
@@ -337,7 +339,11 @@ class _Compiler:
         held = self._terms(expanded)
         if held is None or word.title_only:  # (the title field holds lemmas already)
             return held
-        lemmas = dict.fromkeys(lemma for _, form, _ in expanded
+        # the lemmas of the forms most documents hold (analysing 200 rare forms would cost
+        # more than the rest of the search); a document holding only rarer ones still matches
+        forms = sorted((form for _, form, _ in expanded),
+                       key=lambda form: -self.snapshot.doc_frequency(fieldname, form))
+        lemmas = dict.fromkeys(lemma for form in forms[:MAX_PREFIX_LEMMAS]
                                for lemma in terms(form, word.kazakh))
         ranked = self._terms([(f, lemma, self.field_boost[f]) for f in ("title", "body")
                               for lemma in lemmas])
