@@ -85,7 +85,7 @@ class Scorer:
                 for clause, weight in flatten(sub):
                     self.add(part, clause, weight)
             both = np.logical_and.reduce([part > 0 for part in parts])
-            scores[both] += sum(parts)[both] * (factor * query.boost)
+            scores[both] += np.sum(parts, axis=0)[both] * (factor * query.boost)
         elif (slots := _phrase_slots(query)) is not None:
             self.add_phrase(scores, slots, factor)
         else:
