@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import re
 
+from .kazakh import has_kazakh_letters
+
 __all__ = ["KAZAKH_WORDS", "LANGUAGES", "RUSSIAN_WORDS", "detect_language", "kazakh_spans"]
 
 LANGUAGES = ("ru", "kk", "en", "mixed")
-KAZAKH_LETTERS = frozenset("әғқңөұүһі")
 # Common Kazakh words without Kazakh letters that Russian does not use as words.
 KAZAKH_WORDS = frozenset(
     """
@@ -60,7 +61,7 @@ def detect_language(text: str) -> str:
     """"kk", "ru", "en" or "mixed" for a document or a query."""
     text = text[:MAX_CHARS]
     cyrillic = _CYRILLIC_RUN.findall(text)
-    if not _KAZAKH_LETTER.search(text) and KAZAKH_WORDS.isdisjoint(map(str.lower, cyrillic)):
+    if not has_kazakh_letters(text) and KAZAKH_WORDS.isdisjoint(map(str.lower, cyrillic)):
         # no Kazakh evidence anywhere (most documents): every Cyrillic letter is Russian,
         # sentence by sentence or not
         latin = sum(map(len, _LATIN_RUN.findall(text)))
@@ -97,14 +98,11 @@ def _language(letters: dict[str, int]) -> str:
     return language if most >= total * ONE_LANGUAGE_SHARE else "mixed"
 
 
-_KAZAKH_LETTER = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
-
-
 def kazakh_spans(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences of `text` written in Kazakh, by the same evidence as
     :func:`detect_language` (a sentence with none goes with the whole text's). A text without
     a single Kazakh letter has none: no document is written in Kazakh without them."""
-    if not _KAZAKH_LETTER.search(text, 0, MAX_CHARS):
+    if not has_kazakh_letters(text[:MAX_CHARS]):
         return []
     judged: list[tuple[int, int, float, float]] = []
     evidence = {"kk": 0.0, "ru": 0.0}
@@ -134,7 +132,7 @@ def _evidence(words: list[str]) -> tuple[float, float]:
     kk = ru = 0.0
     for i, word in enumerate(words):
         lower = word.lower()
-        if _KAZAKH_LETTER.search(word):  # either case: the letters KAZAKH_LETTERS holds
+        if has_kazakh_letters(word):
             kk += 0.5 if i and word[0].isupper() else 1.0
         elif lower in KAZAKH_WORDS:
             kk += 1
