@@ -11,6 +11,7 @@ from searching import plain_engine, search
 from search.engine import Engine
 from search.index import current_generation, open_generation, reindex
 from search.query import DEFAULT_PARAMS, RankingParams, lemma_lists
+from search.query import compile as compile_module
 from search.query.families import _members, root_key
 
 
@@ -155,6 +156,20 @@ def test_a_prefix_ranks_by_the_words_it_finds_not_by_how_many_forms(tmp_path):
     assert ids(engine, "байкон*") == ["baikonur.txt", "history.txt"]
     # only the forms that start with the prefix match: «пуску» is not «пуски*»
     assert ids(engine, "пуски*") == ["history.txt"]
+    engine.close()
+
+
+def test_a_prefix_matches_every_form_beyond_the_lemmas_it_ranks_by(tmp_path, monkeypatch):
+    # ranked by the lemma of its most frequent form only: a release holding only a rarer
+    # form («пусковой») still matches
+    monkeypatch.setattr(compile_module, "MAX_PREFIX_LEMMAS", 1)
+    docs = {
+        "launch-1.txt": "Пуск ракеты\n\nПуск «Союза» прошёл успешно.",
+        "launch-2.txt": "Новый пуск\n\nПуск назначен на весну.",
+        "pad.txt": "Стартовый комплекс\n\nПусковой стол отремонтировали к осени.",
+    }
+    engine = build(tmp_path, docs)
+    assert set(ids(engine, "пуск*")) == set(docs)
     engine.close()
 
 

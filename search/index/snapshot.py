@@ -122,7 +122,7 @@ class Snapshot:
             yield term.decode("utf-8") if isinstance(term, bytes) else term
 
     def positions(self, fieldname: str, text: str, docnums: list[int]) -> dict[int, list[int]]:
-        """Word positions of a term in the given documents (ascending), sorted ascending."""
+        """Word positions of a term in the given documents, ascending."""
         keys = self.position_keys(fieldname, text, np.asarray(docnums, dtype=np.int64))
         found: dict[int, list[int]] = {}
         for docnum, position in zip((keys >> 32).tolist(), (keys & POSITION_MASK).tolist(),

@@ -339,15 +339,20 @@ class _Compiler:
         held = self._terms(expanded)
         if held is None or word.title_only:  # (the title field holds lemmas already)
             return held
-        # the lemmas of the forms most documents hold (analysing 200 rare forms would cost
-        # more than the rest of the search); a document holding only rarer ones still matches
-        forms = sorted((form for _, form, _ in expanded),
-                       key=lambda form: -self.snapshot.doc_frequency(fieldname, form))
-        lemmas = dict.fromkeys(lemma for form in forms[:MAX_PREFIX_LEMMAS]
-                               for lemma in terms(form, word.kazakh))
+
+        def ranking_lemmas() -> list[str]:
+            # the lemmas of the forms most documents hold (analysing 200 rare forms would
+            # cost more than the rest of the search)
+            forms = sorted((form for _, form, _ in expanded),
+                           key=lambda form: -self.snapshot.doc_frequency(fieldname, form))
+            return list(dict.fromkeys(lemma for form in forms[:MAX_PREFIX_LEMMAS]
+                                      for lemma in terms(form, word.kazakh)))
+
+        lemmas = self.snapshot.derived(("prefix lemmas", word.text, word.kazakh), ranking_lemmas)
         ranked = self._terms([(f, lemma, self.field_boost[f]) for f in ("title", "body")
                               for lemma in lemmas])
-        return held if ranked is None else wq.And([held, ranked])
+        # every document holding a form matches; those lemmas only add to its score
+        return held if ranked is None else wq.AndMaybe(held, ranked)
 
     def phrase(self, phrase: Phrase) -> wq.Query | None:
         fields = ("title",) if phrase.title_only else ("title", "body")

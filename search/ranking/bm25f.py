@@ -50,6 +50,12 @@ def flatten(query: wq.Query, factor: float = 1.0) -> Iterable[tuple[wq.Query, fl
         yield query, factor
 
 
+def _parts(query: wq.And | wq.AndMaybe) -> list[wq.Query]:
+    if isinstance(query, wq.AndMaybe):
+        return [query.a, query.b]
+    return list(query.subqueries)
+
+
 def _flat(query: wq.Query) -> bool:
     """Whether a query is terms under ORs and boosts only (scored here term by term)."""
     return all(isinstance(clause, wq.Term) for clause, _ in flatten(query))
@@ -78,14 +84,16 @@ class Scorer:
                     self.add(found, clause, weight)
                 np.maximum(best, found, out=best)
             scores += best * factor * query.boost
-        elif isinstance(query, wq.And) and all(map(_flat, query.subqueries)):
-            # as Whoosh scores it: the documents matching every part, by the sum of their scores
-            parts = [self.zeros() for _ in query.subqueries]
-            for part, sub in zip(parts, query.subqueries, strict=True):
+        elif isinstance(query, (wq.And, wq.AndMaybe)) and all(map(_flat, _parts(query))):
+            # as Whoosh scores them, by the sum of the parts' scores: an And's documents match
+            # every part, an AndMaybe's its first (the second only adds to their scores)
+            parts = [self.zeros() for _ in _parts(query)]
+            for part, sub in zip(parts, _parts(query), strict=True):
                 for clause, weight in flatten(sub):
                     self.add(part, clause, weight)
-            both = np.logical_and.reduce([part > 0 for part in parts])
-            scores[both] += np.sum(parts, axis=0)[both] * (factor * query.boost)
+            required = parts[:1] if isinstance(query, wq.AndMaybe) else parts
+            matched = np.logical_and.reduce([part > 0 for part in required])
+            scores[matched] += np.sum(parts, axis=0)[matched] * (factor * query.boost)
         elif (slots := _phrase_slots(query)) is not None:
             self.add_phrase(scores, slots, factor)
         else:
