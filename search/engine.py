@@ -16,7 +16,7 @@ import re
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import AbstractContextManager, ExitStack, nullcontext
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +167,11 @@ class Hit:
     indexed_at: str | None = None  # when this version was indexed (UTC)
     source_url: str | None = None  # the release on its agency's site, when known
 
+    def as_dict(self) -> dict[str, Any]:
+        """The hit as the API shows it: dataclasses.asdict's shape without its deep copies
+        (a millisecond a page)."""
+        return {**vars(self), "duplicates": list(self.duplicates)}
+
 
 @dataclass
 class SearchResult:
@@ -188,7 +193,7 @@ class SearchResult:
             "page": self.page,
             "per_page": self.per_page,
             "took_ms": self.took_ms,
-            "hits": [asdict(h) for h in self.hits],
+            "hits": [h.as_dict() for h in self.hits],
             "facets": self.facets,
             "filters": self.filters.to_dict(),
         }

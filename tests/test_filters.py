@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -268,6 +269,14 @@ def test_copies_of_a_release_are_one_hit(rclient, sort: str) -> None:
     assert all(d["url"] == "/doc/" + d["id"] for d in hit["duplicates"])
     assert data["total"] >= 3  # total counts every matching document, copies included
     assert all(h["duplicates"] == [] for h in data["hits"] if h is not hit)
+
+
+def test_a_hit_as_the_api_shows_it(releases_app) -> None:
+    result = search(Engine(releases_app.config["INDEX_DIR"]), "Союз МС-09 стартовал")
+    [hit] = [h for h in result.hits if h.id in SOYUZ_COPIES]
+    shown = hit.as_dict()
+    assert shown == asdict(hit) and len(shown["duplicates"]) == 2
+    assert shown["duplicates"] is not hit.duplicates  # the page's own list to rewrite
 
 
 def test_page_says_how_many_copies(rclient) -> None:
