@@ -47,9 +47,9 @@ the previous generation's answers, and saved beside the generation in
   4 folders.
 - **completion tables** (understand/tables.py): completions of words, phrases and titles;
   4 folders.
-- **family lemma lists** (query/families.py): the body field's lemmas, sorted, where
-  derivational families are looked up; 4 folders (until a generation's list is at hand, its
-  families are read from the segments' term tables).
+- **family lemma lists** (query/families.py): the body field's lemmas, sorted, with the
+  family key of each, where derivational families are looked up; 4 folders (until a
+  generation's list is at hand, its families are read from the segments' term tables).
 
 Each process-wide and per-folder cache is registered here by its name in bold
 (:func:`register`), so :func:`stats` reports them all and a test checks that this list names

@@ -10,7 +10,7 @@ from searching import plain_engine, search
 
 from search.engine import Engine
 from search.index import current_generation, open_generation, reindex
-from search.query import DEFAULT_PARAMS, RankingParams, lemma_lists
+from search.query import DEFAULT_PARAMS, RankingParams, families, lemma_lists
 from search.query import compile as compile_module
 from search.query.families import _members, root_key
 
@@ -314,18 +314,25 @@ def test_plain_engine_ranks_with_the_default_params(tmp_path):
 
 def test_families_from_the_lemma_list_are_the_families_from_the_term_tables(index_dir,
                                                                            monkeypatch):
-    """A server scans its generation's sorted lemma list for families; before the list is
-    at hand, the segments' term tables give the very same members."""
+    """A server looks families up in its generation's sorted lemma list; before the list is
+    at hand, the segments' term tables give the very same members, within the same bound."""
     gen = current_generation(index_dir).resolve()
     with open_generation(gen) as snapshot:
         keys = sorted({key for term in snapshot.lexicon("body") if (key := root_key(term))})
         lemma_lists.get(gen, exact=True)
         assert lemma_lists.ready(gen) is not None
-        listed = {key: _members(snapshot, key) for key in keys}
-        with monkeypatch.context() as m:
-            m.setattr(lemma_lists, "ready", lambda gen: None)  # not at hand
-            scanned = {key: _members(snapshot, key) for key in keys}
-    assert listed == scanned
+
+        def members(from_list: bool, scan: int) -> dict[str, list[str]]:
+            with monkeypatch.context() as m:
+                m.setattr(families, "MAX_FAMILY_SCAN", scan)
+                if not from_list:
+                    m.setattr(lemma_lists, "ready", lambda gen: None)  # not at hand
+                return {key: _members(snapshot, key) for key in keys}
+
+        listed = members(True, families.MAX_FAMILY_SCAN)
+        assert listed == members(False, families.MAX_FAMILY_SCAN)
+        # only the first two lemmas after a prefix: fewer members, the same either way
+        assert members(True, 2) == members(False, 2) != listed
     assert listed[root_key("встречать")] == ["встретиться", "встреча"]  # aspect and noun
     assert listed[root_key("ракетный")] == ["ракета", "ракетный"]
     assert sum(len(members) > 1 for members in listed.values()) > 10
