@@ -9,7 +9,7 @@ from .analyzers import (
     lemma_analyzer,
     lemma_positions,
 )
-from .kazakh import has_kazakh_letters, to_russian_spelling
+from .kazakh import KAZAKH_LETTERS, has_kazakh_letters, to_russian_spelling
 from .language import LANGUAGES, detect_language
 from .morphology import STOP_WORDS, is_stop_word, lemmas, morph, stem, terms
 from .tokens import (
@@ -31,6 +31,7 @@ __all__ = [
     "FORMAT_CHARS_RE",
     "HYPHENS",
     "INVISIBLE",
+    "KAZAKH_LETTERS",
     "LANGUAGES",
     "PART_RE",
     "PLAIN_WORD_RE",

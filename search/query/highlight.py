@@ -24,6 +24,7 @@ from ..analysis import (
     FORMAT_CHARS_RE,
     HYPHENS,
     INVISIBLE,
+    KAZAKH_LETTERS,
     PLAIN_WORD_RE,
     WORD_RE,
     fold,
@@ -46,6 +47,9 @@ SNIPPET_SCAN_CHARS = 12_000  # long articles: look for fragments in their first 
 _LOOKAHEAD = 4  # characters of a term that a candidate word must start with
 _SENTENCE_END = re.compile(r"[.!?…]\s+|\n")
 _INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+_KAZAKH_CASES = "".join(sorted(KAZAKH_LETTERS))
+# what takes a text off the plain path: one scan tells most texts they have neither
+_INVISIBLE_OR_KAZAKH_RE = re.compile(f"[{INVISIBLE}{_KAZAKH_CASES}{_KAZAKH_CASES.upper()}]")
 # a format character by a joiner of WORD_RE (hyphen, decimal point or comma)
 _BY_JOINER_RE = re.compile(f"[{HYPHENS}.,][{FORMAT_CHARS}]|[{FORMAT_CHARS}][{HYPHENS}.,]")
 _SPACES = re.compile(r"\s+")
@@ -131,7 +135,8 @@ class Highlighter:
         """Character spans of the matching words of `text`, in order."""
         if not self._starts:
             return []
-        if _INVISIBLE_RE.search(text):
+        plain = _INVISIBLE_OR_KAZAKH_RE.search(text) is None
+        if not plain and _INVISIBLE_RE.search(text):
             visible, cuts = _without_format_chars(text)
             if _INVISIBLE_RE.search(visible) or _BY_JOINER_RE.search(text):
                 # combining marks, or a format character that keeps a hyphen or a decimal
@@ -141,7 +146,7 @@ class Highlighter:
             # soft hyphens and zero-width characters: the words of the text without them
             return [(_origin(s, cuts), _origin(e - 1, cuts) + 1) for s, e in self.spans(visible)]
         starts = self._candidate_starts(text)
-        if self._lemmas and has_kazakh_letters(text):
+        if self._lemmas and not plain and has_kazakh_letters(text):
             starts = _with_kazakh_words(text, starts)
         found = []
         for start in starts:
