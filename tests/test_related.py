@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
@@ -13,7 +15,11 @@ from releases_corpus import (
     BAITEREK_2019,
     DOCS,
     PROGRESS_2018,
+    write_corpus,
 )
+
+from search.index import Snapshot, current_generation, open_generation, reindex, writers
+from search.ranking.related import key_terms
 
 SOYUZ_COPIES = {BAIKONUR_2018, BAIKONUR_2018_HTML, BAIKONUR_2018_REPOST}
 
@@ -78,3 +84,28 @@ def test_document_page_and_api_agree(rclient) -> None:
     doc = rclient.get(f"/api/doc/{BAIKONUR_2018}").get_json()
     assert doc["related"] == data["related"] and doc["duplicates"] == data["duplicates"]
     assert doc["source_label"] == "Роскосмос"
+
+
+def test_key_terms_are_whooshs_from_the_posting_arrays(tmp_path: Path, monkeypatch) -> None:
+    """The key terms of every release equal Whoosh's key_terms_from_text, over two segments
+    (one with a deleted release), read from the posting arrays or from the segments alone."""
+    corpus = write_corpus(tmp_path / "corpus")
+    monkeypatch.setattr(writers, "SMALL_SEGMENT_DOCS", 1)  # each run keeps its own segment
+    reindex(corpus, tmp_path / "index", quiet=True)
+    changed = corpus / PROGRESS_2018
+    changed.write_text(changed.read_text("utf-8") + "\n\nПуск перенесён на сутки.", "utf-8")
+    reindex(corpus, tmp_path / "index", quiet=True)  # the old version deleted, not yet gone
+    with open_generation(current_generation(tmp_path / "index")) as snapshot:
+        assert len(snapshot.leaves) == 2 and snapshot.doc_count() < snapshot.size
+        samples = [(field, snapshot.stored(n).get(field) or "")
+                   for n in range(snapshot.size) for field in ("body", "title")]
+
+        def ours() -> list[list[tuple[str, float]]]:
+            return [key_terms(snapshot, field, text, 10) for field, text in samples]
+
+        whooshs = [snapshot.searcher.key_terms_from_text(field, text, numterms=10)
+                   for field, text in samples]
+        assert ours() == whooshs
+        assert sum(len(terms) == 10 for terms in whooshs) >= 5  # long enough to choose
+        monkeypatch.setattr(Snapshot, "_arrays_in", lambda self, leaf: None)
+        assert ours() == whooshs

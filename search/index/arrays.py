@@ -60,6 +60,9 @@ def narrow_weights(weights: np.ndarray) -> bool:
     )
 
 
+_GATHERED = 64  # weights_of: posting lists up to this long are summed together
+
+
 def term_key(fieldname: str, tbytes: bytes) -> int:
     """A term's key: 64 bits of a hash of its field and text. Two terms of a segment with one
     key are found when the segment is written, and the segment then goes without arrays; a
@@ -238,6 +241,31 @@ class PostingArrays:
         """A term's document numbers (int64) and weights (float64), copied out of the map."""
         a, b = span
         return self._ids[a:b].astype(np.int64), self._weights[a:b].astype(np.float64)
+
+    def weights_of(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each term key: whether the segment has the term, and the sum of its posting
+        weights (how often the segment's documents hold it; 0 where it has not)."""
+        has, sums = np.zeros(len(keys), dtype=bool), np.zeros(len(keys))
+        if not len(self._keys):
+            return has, sums
+        i = self._keys.searchsorted(keys)
+        i[i == len(self._keys)] = 0
+        has = self._keys[i] == keys
+        k = self._order[i[has]].astype(np.int64)
+        a, b = self._starts[k], self._starts[k + 1]
+        n = b - a
+        found = np.zeros(len(k))
+        # the short lists (most terms) gathered and summed at once, the long ones one by one
+        short = n <= _GATHERED
+        ns = n[short]
+        offsets = np.cumsum(ns) - ns
+        gathered = np.repeat(a[short] - offsets, ns) + np.arange(int(ns.sum()))
+        if len(gathered):
+            found[short] = np.add.reduceat(self._weights[gathered].astype(np.float64), offsets)
+        for j in np.flatnonzero(~short).tolist():
+            found[j] = self._weights[a[j] : b[j]].sum(dtype=np.float64)
+        sums[has] = found
+        return has, sums
 
     def positions_of(self, span: tuple[int, int], indexes: np.ndarray
                      ) -> tuple[np.ndarray, np.ndarray]:
