@@ -88,10 +88,9 @@ def _related(snapshot: Snapshot, doc_id: str, limit: int) -> RelatedReleases | N
         # the key terms of the release's start: what it is about, in work bounded whatever
         # its length (a 4 MB text of 300,000 distinct words took 9 s read whole)
         sample = (stored.get(fieldname) or "")[:KEY_TERMS_SAMPLE_CHARS]
-        found = key_terms(snapshot, fieldname, sample, KEY_TERMS * 2)
         terms = [
             (term, weight)
-            for term, weight in found
+            for term, weight in key_terms(snapshot, fieldname, sample, KEY_TERMS * 2)
             if term not in STOP_WORDS and not term.isdigit() and len(term) > 1
         ][:KEY_TERMS]
         if terms:  # an OR of the key terms, each boosted by its weight
