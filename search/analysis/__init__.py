@@ -11,7 +11,16 @@ from .analyzers import (
 )
 from .kazakh import KAZAKH_LETTERS, has_kazakh_letters, to_russian_spelling
 from .language import LANGUAGES, detect_language
-from .morphology import STOP_WORDS, is_stop_word, lemmas, morph, stem, terms
+from .morphology import (
+    SERVER_LEMMA_CACHE,
+    STOP_WORDS,
+    bound_lemma_cache,
+    is_stop_word,
+    lemmas,
+    morph,
+    stem,
+    terms,
+)
 from .tokens import (
     FORMAT_CHARS,
     FORMAT_CHARS_RE,
@@ -35,8 +44,10 @@ __all__ = [
     "LANGUAGES",
     "PART_RE",
     "PLAIN_WORD_RE",
+    "SERVER_LEMMA_CACHE",
     "STOP_WORDS",
     "WORD_RE",
+    "bound_lemma_cache",
     "detect_language",
     "exact_analyzer",
     "fold",

@@ -8,6 +8,7 @@ apart (``защита``/``защитный``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import pymorphy3
@@ -59,7 +60,10 @@ _en_stemmer = Stemmer.Stemmer("english")
 _ru_stemmer = Stemmer.Stemmer("russian")
 
 
-@lru_cache(maxsize=500_000)
+LEMMA_CACHE = 500_000  # words: an index build meets every form of its archive
+SERVER_LEMMA_CACHE = 50_000  # a server's hot words (queries, snippets, related releases)
+
+
 def lemmas(word: str) -> tuple[str, ...]:
     """Index terms for one normalised word: its distinct normal forms, most likely first.
 
@@ -67,7 +71,12 @@ def lemmas(word: str) -> tuple[str, ...]:
     only guesses at (unknown names such as «Байконыр») keep the word itself too, so that
     index and query agree even when the guess is wrong. Plural-only nouns also give their
     singular-looking stem (переговоры → переговор) so «переговор» meets «переговорах».
+    Kept in a cache of LEMMA_CACHE words (see :func:`bound_lemma_cache`).
     """
+    return _cached_lemmas(word)
+
+
+def _lemmas(word: str) -> tuple[str, ...]:
     if len(word) > MAX_WORD_CHARS or _DIGIT_RE.search(word) or not _CYRILLIC_RE.search(word):
         if _LATIN_RE.search(word) and not _DIGIT_RE.search(word) and word.isalpha():
             return (_en_stemmer.stemWord(word),)
@@ -89,7 +98,20 @@ def lemmas(word: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
-register("lemmas", lemmas)
+def _lemma_cache(words: int) -> Callable[[str], tuple[str, ...]]:
+    return register("lemmas", lru_cache(maxsize=words)(_lemmas))
+
+
+_cached_lemmas = _lemma_cache(LEMMA_CACHE)
+
+
+def bound_lemma_cache(words: int) -> None:
+    """Keep the lemmas of at most `words` words from now on (the cache starts empty). A server
+    calls this before serving: every release page analyses the release to find related ones,
+    and with the indexer's bound the cache would grow with every release read, by ~40 MB a
+    process per 1,500 releases, for few hits on words met once."""
+    global _cached_lemmas
+    _cached_lemmas = _lemma_cache(words)
 
 
 def _is_dictionary_parse(parse: pymorphy3.analyzer.Parse) -> bool:
