@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .analysis import terms, words
+from .analysis import SERVER_LEMMA_CACHE, bound_lemma_cache, terms, words
 from .errors import IndexMissing, QueryError
 from .index import MANIFEST, IndexHandle, Snapshot, open_index
 from .query import (
@@ -93,9 +93,17 @@ __all__ = [
     "Release",
     "SearchRequest",
     "SearchResult",
+    "size_caches_for_serving",
 ]
 
 MAX_QUERY_CHARS = 1000
+
+
+def size_caches_for_serving() -> None:
+    """Bound this process's word caches for serving rather than indexing (search/caching.py):
+    a server calls this once, before it forks its workers."""
+    bound_lemma_cache(SERVER_LEMMA_CACHE)
+
 # A document page shows at most this much of a release (a 4 MB text made a 8 MB page, and a
 # server that rendered a few held 1.7 GB afterwards); the rest is in the original file.
 MAX_DOCUMENT_CHARS = 500_000

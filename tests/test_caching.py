@@ -10,7 +10,7 @@ import numpy as np
 import search.engine  # noqa: F401  (imports every module that keeps a cache)
 from search import caching
 from search.analysis import bound_lemma_cache, lemmas
-from search.analysis.morphology import LEMMA_CACHE
+from search.analysis.morphology import LEMMA_CACHE, SERVER_LEMMA_CACHE
 from search.caching import CACHES, LockedLRU, stats
 
 SEARCH = Path(caching.__file__).resolve().parent
@@ -51,6 +51,8 @@ def test_a_servers_lemma_cache_holds_fewer_words_and_the_same_lemmas() -> None:
         assert [lemmas(w.lower()) for w in words] == expected
         assert stats()["lemmas"] == (3, 3)
         assert lemmas("переговорах") == ("переговоры", "переговор")
+        search.engine.size_caches_for_serving()  # what orbita-serve does before forking
+        assert stats()["lemmas"] == (0, SERVER_LEMMA_CACHE)
     finally:
         bound_lemma_cache(LEMMA_CACHE)
     assert stats()["lemmas"] == (0, LEMMA_CACHE)
