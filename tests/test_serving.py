@@ -3,6 +3,7 @@ can hold it — not one that trickles its headers, nor one that never reads its 
 
 from __future__ import annotations
 
+import http.client
 import multiprocessing
 import os
 import signal
@@ -282,6 +283,12 @@ def test_the_health_check_is_answered_while_every_thread_is_busy():
         assert taken.wait(10)
         waiting.start()
         assert http_get(port, "/healthz", timeout=10).body == b"/healthz"
+        kept = http.client.HTTPConnection("127.0.0.1", port, timeout=10)  # one connection
+        for _ in range(2):  # answered at once, the connection kept open for the next
+            kept.request("GET", "/healthz")
+            answer = kept.getresponse()
+            assert (answer.status, answer.read()) == (200, b"/healthz")
+        kept.close()
         assert not release.is_set() and slow == [] and queued == []  # still busy
     finally:
         release.set()
