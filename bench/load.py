@@ -15,7 +15,8 @@ mix of searches, result pages, document pages, suggestions and health checks. Ev
 run the changed files must be found by the server that is still running.
 
 Reported: requests and errors (target 0), latency p50/p95/p99 (overall and per kind), the
-server's memory after the warm-up and at the end — PSS of the master and the workers together
+server's memory after the warm-up and at the end (once the last reindex's work in the server
+has ended, at most SETTLE_SECONDS later) — PSS of the master and the workers together
 (from /proc/PID/smaps_rollup; target: it grows by 10 % at most), their RSS, each worker's —
 open file descriptors, the reindex runs (each followed by searches for the changed releases,
 which every answer must find). Written to ``bench/results/load.md`` (``--out``).
@@ -58,6 +59,7 @@ MIX = [
 ]
 MARK_LETTERS = "бвгджзклмнпрстфхцчшщ"
 CHECKS = 6  # searches for a round's new word right after its reindex
+SETTLE_SECONDS = 60  # the end's figures wait this long at most for a reindex's work to end
 
 
 # --- the work folder ---------------------------------------------------------------------
@@ -155,6 +157,19 @@ def proc_stats(pid: int) -> dict[str, int]:
     except OSError:
         pass
     return out
+
+
+def settled_stats(master: int, threads: int, wait: float = SETTLE_SECONDS) -> dict[str, Any]:
+    """The server's figures once the work a reindex started has ended (its threads back to
+    `threads`, as after the warm-up: the new generation's tables built and loaded, the old
+    generation closed), or after `wait` seconds: a sample taken in the middle of that work
+    would count two generations' open files, or catch memory between two tables."""
+    deadline = time.monotonic() + wait
+    stats = server_stats(master)
+    while stats["threads"] > threads and time.monotonic() < deadline:
+        time.sleep(1)
+        stats = server_stats(master)
+    return stats
 
 
 def workers_of(master: int) -> list[int]:
@@ -529,7 +544,7 @@ def main(argv: list[str] | None = None) -> int:
             t.join(timeout=HTTP_TIMEOUT + 10)
         elapsed = time.monotonic() - began
         time.sleep(2)
-        end_stats = server_stats(server.pid)
+        end_stats = settled_stats(server.pid, start_stats["threads"])
         samples.append((time.monotonic() - began, end_stats))
         alive = server.poll() is None
     finally:
