@@ -256,13 +256,14 @@ class PostingArrays:
         n = b - a
         found = np.zeros(len(k))
         # the short lists (most terms) gathered and summed at once, the long ones one by one
-        short = n <= _GATHERED
+        # (an empty list, which a written segment never has, would upset reduceat: left at 0)
+        short = (n <= _GATHERED) & (n > 0)
         ns = n[short]
         offsets = np.cumsum(ns) - ns
         gathered = np.repeat(a[short] - offsets, ns) + np.arange(int(ns.sum()))
         if len(gathered):
             found[short] = np.add.reduceat(self._weights[gathered].astype(np.float64), offsets)
-        for j in np.flatnonzero(~short).tolist():
+        for j in np.flatnonzero(n > _GATHERED).tolist():
             found[j] = self._weights[a[j] : b[j]].sum(dtype=np.float64)
         sums[has] = found
         return has, sums
