@@ -97,13 +97,6 @@ __all__ = [
 ]
 
 MAX_QUERY_CHARS = 1000
-
-
-def size_caches_for_serving() -> None:
-    """Bound this process's word caches for serving rather than indexing (search/caching.py):
-    a server calls this once, before it forks its workers."""
-    bound_lemma_cache(SERVER_LEMMA_CACHE)
-
 # A document page shows at most this much of a release (a 4 MB text made a 8 MB page, and a
 # server that rendered a few held 1.7 GB afterwards); the rest is in the original file.
 MAX_DOCUMENT_CHARS = 500_000
@@ -113,6 +106,12 @@ DEFAULT_PER_PAGE = 10
 SORTS = ("relevance", "date")
 # A search taken away (Engine.export) holds at most this many hits: beyond, refine the query.
 MAX_EXPORT_ROWS = 10_000
+
+
+def size_caches_for_serving() -> None:
+    """Bound this process's word caches for serving rather than indexing (search/caching.py):
+    a server calls this once, before it forks its workers."""
+    bound_lemma_cache(SERVER_LEMMA_CACHE)
 
 
 @dataclass(frozen=True)
