@@ -1,8 +1,9 @@
 """Releases like a given one, for the document page and /api/related.
 
 Whoosh's more-like-this: the release's most telling lemmas in the body (Bo1 key terms, weighed
-against the whole index; function words and numbers left out) become an OR query, ranked with
-the usual BM25F. The release itself and its copies (search/index/sketches.py) are never among the
+against the whole index as Whoosh weighs them, with the collection frequencies read from the
+posting arrays; function words and numbers left out) become an OR query, ranked with the
+usual BM25F. The release itself and its copies (search/index/sketches.py) are never among the
 results, and copies of one other release count once.
 """
 
