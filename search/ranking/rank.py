@@ -21,8 +21,9 @@ relative, unless it holds the word only in passing (below `alternative_cap` of t
 document holding it) or is clearly weaker on the rest of the query (other words, coverage,
 proximity). The constants are chosen by cross-validation (bench/crossval.py).
 
-Equal scores (copies of a release, alternatives at their cap) are ordered newest first,
-undated last, then by document number: one order at every depth, so that pages never overlap.
+Equal scores (copies of a release; releases of one length holding the words equally often)
+are ordered newest first, undated last, then by document number: one order at every depth, so
+that pages never overlap.
 """
 
 from __future__ import annotations
