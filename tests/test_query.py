@@ -15,7 +15,7 @@ from search.analysis import WORD_RE, normalize_word
 from search.engine import MAX_PER_PAGE, MAX_QUERY_CHARS
 from search.errors import QueryError
 from search.index import reindex
-from search.query import Highlighter, compile_query, parse_query
+from search.query import Highlighter, compile_query, highlighter_for, parse_query
 from search.query import compile as compile_module
 from search.ranking import Scorer, flatten
 
@@ -351,6 +351,42 @@ def test_marks_words_at_their_start_whatever_their_case_and_spelling():
         "проверена. <mark>Перезапуски</mark> и старт: «Союз МС-25» <mark>стартовал</mark>, "
         "а предстартовые работы шли в «Союзмаше»."
     )
+
+
+@pytest.mark.parametrize(("query", "text", "marked"), [
+    pytest.param(
+        '"ракета-носитель Союз"',
+        "Ракеты-носителя «Союз-2.1б» ждут; ракета «Союз» и носитель «Союз» — нет. Ракета "
+        "носитель союз — да.",
+        "<mark>Ракеты-носителя</mark> «<mark>Союз-2.1б</mark>» ждут; ракета «Союз» и "
+        "носитель «Союз» — нет. <mark>Ракета</mark> <mark>носитель</mark> <mark>союз</mark> "
+        "— да.",
+        id="hyphenated words hold several of the phrase's words",
+    ),
+    pytest.param(
+        '"на космодроме Байконур" старт',
+        "Старт на космодроме «Байконур»; на Байконуре и на космодроме Восточный — позже.",
+        "<mark>Старт</mark> <mark>на</mark> <mark>космодроме</mark> «<mark>Байконур</mark>»; "
+        "на Байконуре и на космодроме Восточный — позже.",
+        id="quotes between words, inflection, and a word outside the phrase",
+    ),
+    pytest.param(
+        '"космодром Байконур"',
+        "С кос\u00adмо\u00adдро\u00adма «Бай\u200bко\u200bнур» — и с космодрома Восточный.",
+        "С <mark>кос\u00adмо\u00adдро\u00adма</mark> «<mark>Бай\u200bко\u200bнур</mark>» — и с "
+        "космодрома Восточный.",
+        id="soft hyphens and zero-width spaces inside the phrase's words",
+    ),
+    pytest.param(
+        '"космодром Байконур"',
+        "ко\u0301смодром Байконур, космодро\u0301м Восточный",
+        "<mark>ко\u0301смодром</mark> <mark>Байконур</mark>, космодро\u0301м Восточный",
+        id="a stress mark: every word read",
+    ),
+])
+def test_phrase_words_are_marked_only_where_the_phrase_stands(query: str, text: str,
+                                                              marked: str) -> None:
+    assert highlighter_for(parse_query(query)).mark(text) == marked
 
 
 def _marked_word_by_word(highlighter: Highlighter, text: str) -> list[tuple[int, int]]:

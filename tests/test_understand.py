@@ -36,7 +36,7 @@ from search.index import (
     read_vocabulary,
     reindex,
 )
-from search.query import Group, parse_query
+from search.query import Group, highlighter_for, parse_query
 from search.understand import (
     SYNONYMS_PATH,
     Suggester,
@@ -303,6 +303,23 @@ def test_abbreviations_and_spellings_of_the_dictionary(engine, plain, typed, fou
     result = understood(engine, typed)
     assert found in ids(result)
     assert result.correction is None  # found through the dictionary: nothing was corrected
+
+
+def test_an_abbreviations_expansion_is_marked_only_where_it_stands_whole(engine):
+    synonyms = Synonyms(parse_entries(
+        "НАСА = Национальное управление по аэронавтике и исследованию космического "
+        "пространства"))
+    with engine.snapshot() as snapshot:
+        parsed = expand(parse_query("НАСА"), "НАСА", snapshot, None, synonyms, translit=False)
+    text = ("Глава НАСА выступил. В Национальном управлении по аэронавтике и исследованию "
+            "космического пространства ждут полёта по орбите и выхода в открытый космос; "
+            "управление и космического мусора не касается.")
+    assert highlighter_for(parsed).mark(text) == (
+        "Глава <mark>НАСА</mark> выступил. В <mark>Национальном</mark> <mark>управлении</mark> "
+        "<mark>по</mark> <mark>аэронавтике</mark> <mark>и</mark> <mark>исследованию</mark> "
+        "<mark>космического</mark> <mark>пространства</mark> ждут полёта по орбите и выхода "
+        "в открытый космос; управление и космического мусора не касается."
+    )
 
 
 @pytest.mark.parametrize("typed", ['"МКС"', "=МКС", '"Международной космической станции"'])

@@ -1,8 +1,9 @@
 """Highlighting: marks the words of a text that match a query, and picks snippets.
 
 A word matches when it shares a lemma, its exact form or its Snowball stem with a query word
-(the same analysis as the index), so «Байтерека» lights up «Байтерек». Everything but our own
-``<mark>`` tags is HTML-escaped.
+(the same analysis as the index), so «Байтерека» lights up «Байтерек». The words of a phrase
+(quoted, or an abbreviation's expansion) are marked only where the phrase stands, as the index
+matches it. Everything but our own ``<mark>`` tags is HTML-escaped.
 
 Snippets must be fast on long documents: instead of analysing every word, a regular
 expression finds the words that start like a query term, and only those are analysed. That
@@ -66,6 +67,7 @@ class Highlighter:
         self._verdicts: dict[str, bool] = {}
         self._pattern: re.Pattern[str] | None = None
         self._kazakh = False  # a Kazakh query word: text words are read as Kazakh too
+        self._phrases: list[list[Highlighter]] = []  # a matcher for each part of a phrase
 
     # What to look for --------------------------------------------------------------------
 
@@ -82,6 +84,18 @@ class Highlighter:
         self._stems.add(stem(word))
         self._starts.update(k[:_LOOKAHEAD] for k in (*forms, word, stem(word)))
         self._reset()
+
+    def add_phrase(self, words: list[str], kazakh: bool = False) -> None:
+        """The words of a phrase are marked where they stand together in this order (with
+        anything but words between them, as the index matches a phrase), never alone: for
+        «НАСА», «Национальное управление по аэронавтике…» marks no lone «по» or «и»."""
+        parts = []
+        for part in (p for w in words for p in word_parts(w)):
+            matcher = Highlighter()
+            matcher.add_word(part, kazakh)
+            parts.append(matcher)
+        if parts:
+            self._phrases.append(parts)
 
     def add_exact(self, word: str) -> None:
         """Only this very word form is marked."""
@@ -133,7 +147,7 @@ class Highlighter:
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Character spans of the matching words of `text`, in order."""
-        if not self._starts:
+        if not (self._starts or self._phrases):
             return []
         plain = _INVISIBLE_OR_KAZAKH_RE.search(text) is None
         if not plain and _INVISIBLE_RE.search(text):
@@ -141,20 +155,41 @@ class Highlighter:
             if _INVISIBLE_RE.search(visible) or _BY_JOINER_RE.search(text):
                 # combining marks, or a format character that keeps a hyphen or a decimal
                 # point from joining (rare): analyse every word
-                return [m.span() for m in WORD_RE.finditer(text)
-                        if self.matches(normalize_word(m.group()))]
+                every = [(m.span(), normalize_word(m.group())) for m in WORD_RE.finditer(text)]
+                found = [span for span, word in every if self._starts and self.matches(word)]
+                return self._with_phrases(text, found, _WordList(every))
             # soft hyphens and zero-width characters: the words of the text without them
             return [(_origin(s, cuts), _origin(e - 1, cuts) + 1) for s, e in self.spans(visible)]
-        starts = self._candidate_starts(text)
-        if self._lemmas and not plain and has_kazakh_letters(text):
-            starts = _with_kazakh_words(text, starts)
         found = []
-        for start in starts:
-            m = PLAIN_WORD_RE.match(text, start)
-            # fold() is normalize_word() for a word without invisible characters
-            if m is not None and self.matches(fold(m.group())):
-                found.append(m.span())
-        return found
+        if self._starts:
+            starts = self._candidate_starts(text)
+            if self._lemmas and not plain and has_kazakh_letters(text):
+                starts = _with_kazakh_words(text, starts)
+            for start in starts:
+                m = PLAIN_WORD_RE.match(text, start)
+                # fold() is normalize_word() for a word without invisible characters
+                if m is not None and self.matches(fold(m.group())):
+                    found.append(m.span())
+        return self._with_phrases(text, found, _WordsAfter(text))
+
+    def _with_phrases(self, text: str, found: list[tuple[int, int]],
+                      words: _WordList | _WordsAfter) -> list[tuple[int, int]]:
+        """`found` and the words of the phrases where they occur, in order."""
+        if not self._phrases:
+            return found
+        marked = set(found)
+        for phrase in self._phrases:
+            first = phrase[0]
+            for span in first.spans(text) if isinstance(words, _WordsAfter) else [
+                    span for span, word in words.every if first.matches(word)]:
+                parts = word_parts(words.word(span))
+                for j, part in enumerate(parts):
+                    if first.matches(part):
+                        spans = _rest_of_phrase(phrase, span, parts, j + 1, words)
+                        if spans:
+                            marked.update(spans)
+                            break
+        return sorted(marked)
 
     def _candidate_starts(self, text: str) -> list[int]:
         if self._pattern is None:
@@ -214,6 +249,55 @@ class Highlighter:
         lead = "… " if chosen[0][0] > 0 else ""
         tail = " …" if chosen[-1][1] < len(text.rstrip()) else ""
         return lead + " … ".join(pieces) + tail
+
+
+class _WordsAfter:
+    """The words of a text without invisible characters, read on from a position."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def word(self, span: tuple[int, int]) -> str:
+        return fold(self.text[span[0]:span[1]])
+
+    def next(self, end: int) -> tuple[tuple[int, int], str] | None:
+        m = PLAIN_WORD_RE.search(self.text, end)
+        return None if m is None else (m.span(), fold(m.group()))
+
+
+class _WordList:
+    """Every word of a text, normalised, in order."""
+
+    def __init__(self, every: list[tuple[tuple[int, int], str]]) -> None:
+        self.every = every
+        self._starts = [span[0] for span, _ in every]
+
+    def word(self, span: tuple[int, int]) -> str:
+        return self.every[bisect_left(self._starts, span[0])][1]
+
+    def next(self, end: int) -> tuple[tuple[int, int], str] | None:
+        i = bisect_left(self._starts, end)
+        return self.every[i] if i < len(self.every) else None
+
+
+def _rest_of_phrase(phrase: list[Highlighter], span: tuple[int, int], parts: list[str],
+                    j: int, words: _WordList | _WordsAfter) -> list[tuple[int, int]]:
+    """The spans of the words holding a phrase whose first part matched part j - 1 of the
+    word at `span` (a hyphenated word holds several parts: «ракета-носитель» is two), or
+    nothing when the words that follow do not match the phrase's other parts in turn."""
+    spans = [span]
+    for matcher in phrase[1:]:
+        if j == len(parts):
+            after = words.next(span[1])
+            if after is None:
+                return []
+            span, word = after
+            parts, j = word_parts(word), 0
+            spans.append(span)
+        if not matcher.matches(parts[j]):
+            return []
+        j += 1
+    return spans
 
 
 @lru_cache(maxsize=200_000)
@@ -344,9 +428,7 @@ def highlighter_for(group: Group) -> Highlighter:
                 for child in unit:
                     collect(child)
         elif isinstance(node, Phrase):
-            for w in node.words:
-                for part in word_parts(w):
-                    highlighter.add_word(part, node.kazakh)
+            highlighter.add_phrase(node.words, node.kazakh)
         elif node.prefix:
             highlighter.add_prefix(node.text)
         elif node.exact:
