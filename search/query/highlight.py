@@ -154,9 +154,11 @@ class Highlighter:
             visible, cuts = _without_format_chars(text)
             if _INVISIBLE_RE.search(visible) or _BY_JOINER_RE.search(text):
                 # combining marks, or a format character that keeps a hyphen or a decimal
-                # point from joining (rare): analyse every word
+                # point from joining (rare): read every word, and analyse those that start
+                # like a query term, as elsewhere
                 every = [(m.span(), normalize_word(m.group())) for m in WORD_RE.finditer(text)]
-                found = [span for span, word in every if self._starts and self.matches(word)]
+                found = [span for span, word in every
+                         if self._starts and self._may_match(word) and self.matches(word)]
                 return self._with_phrases(text, found, _WordList(every))
             # soft hyphens and zero-width characters: the words of the text without them
             return [(_origin(s, cuts), _origin(e - 1, cuts) + 1) for s, e in self.spans(visible)]
@@ -191,13 +193,23 @@ class Highlighter:
                             break
         return sorted(marked)
 
-    def _candidate_starts(self, text: str) -> list[int]:
+    def _candidates_pattern(self) -> re.Pattern[str]:
         if self._pattern is None:
             self._pattern = _starts_pattern({s for s in self._starts if s})
+        return self._pattern
+
+    def _may_match(self, word: str) -> bool:
+        """Whether a normalised word (or a part of it) starts like a query term, or may match
+        by its Kazakh spelling: the only words worth analysing."""
+        return (self._candidates_pattern().search(word) is not None
+                or (bool(self._lemmas) and has_kazakh_letters(word)))
+
+    def _candidate_starts(self, text: str) -> list[int]:
+        pattern = self._candidates_pattern()
         lowered = text.lower()
         if len(lowered) != len(text):  # a few letters lowercase to two: keep offsets exact
             lowered = "".join(c.lower()[:1] or c for c in text)
-        return [m.start() for m in self._pattern.finditer(lowered)]
+        return [m.start() for m in pattern.finditer(lowered)]
 
     # Output ------------------------------------------------------------------------------
 
