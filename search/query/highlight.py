@@ -156,10 +156,9 @@ class Highlighter:
                 # combining marks, or a format character that keeps a hyphen or a decimal
                 # point from joining (rare): read every word, and analyse those that start
                 # like a query term, as elsewhere
-                every = [(m.span(), normalize_word(m.group())) for m in WORD_RE.finditer(text)]
-                found = [span for span, word in every
-                         if self._starts and self._may_match(word) and self.matches(word)]
-                return self._with_phrases(text, found, _WordList(every))
+                every = _WordList(
+                    [(m.span(), normalize_word(m.group())) for m in WORD_RE.finditer(text)])
+                return self._with_phrases(text, every.matching(self), every)
             # soft hyphens and zero-width characters: the words of the text without them
             return [(_origin(s, cuts), _origin(e - 1, cuts) + 1) for s, e in self.spans(visible)]
         found = []
@@ -182,8 +181,7 @@ class Highlighter:
         marked = set(found)
         for phrase in self._phrases:
             first = phrase[0]
-            for span in first.spans(text) if isinstance(words, _WordsAfter) else [
-                    span for span, word in words.every if first.matches(word)]:
+            for span in words.matching(first):
                 parts = word_parts(words.word(span))
                 for j, part in enumerate(parts):
                     if first.matches(part):
@@ -269,6 +267,10 @@ class _WordsAfter:
     def __init__(self, text: str) -> None:
         self.text = text
 
+    def matching(self, matcher: Highlighter) -> list[tuple[int, int]]:
+        """The spans of the words that `matcher` marks."""
+        return matcher.spans(self.text)
+
     def word(self, span: tuple[int, int]) -> str:
         return fold(self.text[span[0]:span[1]])
 
@@ -283,6 +285,14 @@ class _WordList:
     def __init__(self, every: list[tuple[tuple[int, int], str]]) -> None:
         self.every = every
         self._starts = [span[0] for span, _ in every]
+
+    def matching(self, matcher: Highlighter) -> list[tuple[int, int]]:
+        """The spans of the words that `matcher` marks: those that start like one of its
+        terms (or may match by a Kazakh spelling) analysed, as on the fast path."""
+        if not matcher._starts:
+            return []
+        return [span for span, word in self.every
+                if matcher._may_match(word) and matcher.matches(word)]
 
     def word(self, span: tuple[int, int]) -> str:
         return self.every[bisect_left(self._starts, span[0])][1]
