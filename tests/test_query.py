@@ -414,6 +414,15 @@ def _marked_word_by_word(highlighter: Highlighter, text: str) -> list[tuple[int,
         "ғарыш айлағы — <mark>Байконур</mark>. Людей на <mark>космодроме</mark> не было.",
         id="words with Kazakh letters are read whole, the others where a query word starts",
     ),
+    pytest.param(
+        ("день", "человек", "идти", "отец"),
+        "За два дня до старта люди шли к площадке; в день пуска отцы ждали, а днём ракета "
+        "ушла. Дети шлют письма.",
+        "За два <mark>дня</mark> до старта <mark>люди</mark> <mark>шли</mark> к площадке; в "
+        "<mark>день</mark> пуска <mark>отцы</mark> ждали, а <mark>днём</mark> ракета ушла. "
+        "Дети шлют письма.",
+        id="forms that start unlike their lemma: a fleeting vowel, another stem",
+    ),
 ])
 def test_fast_paths_mark_what_reading_word_by_word_marks(words: tuple[str, ...], text: str,
                                                          marked: str) -> None:

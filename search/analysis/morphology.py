@@ -20,7 +20,10 @@ from .kazakh import STOP_WORDS as KAZAKH_STOP_WORDS
 from .kazakh import stems as kazakh_stems
 from .tokens import MAX_WORD_CHARS, fold
 
-__all__ = ["KAZAKH_STOP_WORDS", "STOP_WORDS", "is_stop_word", "lemmas", "morph", "stem", "terms"]
+__all__ = [
+    "KAZAKH_STOP_WORDS", "STOP_WORDS", "inflections", "is_stop_word", "lemmas", "morph", "stem",
+    "terms",
+]
 
 _CYRILLIC_RE = re.compile(r"[а-яё]")
 _KAZAKH_CYRILLIC_RE = re.compile(r"[а-яёәғқңөұүһі]")
@@ -119,6 +122,25 @@ def _is_dictionary_parse(parse: pymorphy3.analyzer.Parse) -> bool:
     return method in ("DictionaryAnalyzer", "HyphenSeparatedParticleAnalyzer") or (
         method == "HyphenatedWordsAnalyzer"
     )
+
+
+@lru_cache(maxsize=20_000)
+def inflections(lemma: str) -> tuple[str, ...]:
+    """Every form the dictionary gives a Russian lemma, normalised: «день» → «дня», «днём», …;
+    «человек» → «люди», «людей»; «идти» → «шёл», «идущий». () for a word it does not hold as
+    a lemma. These are the forms :func:`lemmas` maps back to it, including those that do not
+    start like it (a fleeting vowel, another stem)."""
+    if len(lemma) > MAX_WORD_CHARS or _DIGIT_RE.search(lemma) or not _CYRILLIC_RE.search(lemma):
+        return ()
+    forms: dict[str, None] = {}
+    for parse in morph().parse(lemma):
+        if (type(parse.methods_stack[0][0]).__name__ == "DictionaryAnalyzer"
+                and fold(parse.normal_form) == lemma):
+            forms.update((fold(form.word), None) for form in parse.lexeme)
+    return tuple(forms)
+
+
+register("inflections", inflections)
 
 
 @lru_cache(maxsize=500_000)

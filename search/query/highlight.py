@@ -30,6 +30,7 @@ from ..analysis import (
     WORD_RE,
     fold,
     has_kazakh_letters,
+    inflections,
     lemmas,
     normalize_word,
     stem,
@@ -83,6 +84,9 @@ class Highlighter:
         self._exact.add(word)
         self._stems.add(stem(word))
         self._starts.update(k[:_LOOKAHEAD] for k in (*forms, word, stem(word)))
+        # the forms of its likeliest lemma that start otherwise: «дня» for «день», «людей» for
+        # «человек» (not those of «деть», which «день» may also be read as: «дела»)
+        self._starts.update(f[:_LOOKAHEAD] for f in inflections(lemmas(word)[0]))
         self._reset()
 
     def add_phrase(self, words: list[str], kazakh: bool = False) -> None:
