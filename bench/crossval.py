@@ -68,6 +68,7 @@ GRID: dict[str, list[float]] = {
     "proximity_slop": [2, 4, 8],
     "proximity_depth": [10, 20, 40],
     "feedback_docs": [0, 3, 5],
+    "reading_share": [0.0, 0.01, 0.05],
 }
 
 

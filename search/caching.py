@@ -5,6 +5,8 @@ Process-wide (shared by all threads and index generations):
 - **lemmas** (analysis/morphology.py): a normalised word → its index terms; the process;
   500,000 words (50,000 in a server's processes: see ``bound_lemma_cache``).
 - **stems** (analysis/morphology.py): a word or lemma → its Snowball stem; the process; 500,000.
+- **reading shares** (analysis/morphology.py): a query word → how likely each of its lemmas
+  is; the process; 50,000 words.
 - **inflections** (analysis/morphology.py): a lemma → every form the dictionary gives it,
   where highlighting looks for a query word's forms; the process; 20,000 lemmas.
 - **text word readings** (query/highlight.py): a word of a hit's text → its lemmas and their

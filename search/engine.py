@@ -421,7 +421,7 @@ class Engine:
         else:
             parsed = expand(query.parsed, query.words, snap, u, self.synonyms,
                             translit=translit and u is not None, params=self.params)
-            highlighter = highlighter_for(parsed)
+            highlighter = highlighter_for(parsed, self.params.reading_share)
             compiled = compile_query(parsed, snap, self.params)
             if not compiled.units:
                 if not parsed.units and parsed.excluded:
@@ -512,7 +512,8 @@ class Engine:
             marked = (q or "").strip() or None
             if marked is not None and len(marked) > MAX_QUERY_CHARS:
                 marked = None  # a query the engine refuses marks nothing
-            highlighter = highlighter_for(parse_query(marked)) if marked else Highlighter()
+            highlighter = (highlighter_for(parse_query(marked), self.params.reading_share)
+                           if marked else Highlighter())
             body = stored.get("body") or ""
             shown = body[:MAX_DOCUMENT_CHARS]
             paragraphs = [p.strip() for p in re.split(r"\n\s*\n", shown) if p.strip()]

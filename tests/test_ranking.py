@@ -10,7 +10,14 @@ from searching import plain_engine, search
 
 from search.engine import Engine
 from search.index import current_generation, open_generation, reindex
-from search.query import DEFAULT_PARAMS, RankingParams, families, lemma_lists
+from search.query import (
+    DEFAULT_PARAMS,
+    RankingParams,
+    families,
+    highlighter_for,
+    lemma_lists,
+    parse_query,
+)
 from search.query import compile as compile_module
 from search.query.families import _members, root_key
 
@@ -297,6 +304,46 @@ def test_families_stand_aside_for_quoted_and_exact_words(tmp_path):
     assert ids(engine, '"защищали"') == ["defenders.txt"]
     assert ids(engine, "=защищал") == ["defenders.txt"]
     engine.close()
+
+
+# --- a typed word's readings ----------------------------------------------------------------
+
+READINGS = {
+    "cosmonautics-day.txt": "День космонавтики\n\n12 апреля отмечают День космонавтики: в "
+    "этот день в 1961 году Юрий Гагарин облетел Землю. Ко дню праздника готовят выставки.",
+    "foreign-ministry.txt": "Министерство иностранных дел о запусках\n\nВ Министерстве "
+    "иностранных дел заявили, что дела с партнёрами идут хорошо; дело о поставках закрыто.",
+    "steel-hull.txt": "Корпус из стали\n\nКорпус модуля сварен из нержавеющей стали, "
+    "а крышка люка — из титана.",
+    "new-crew.txt": "Космонавты стали экипажем\n\nТри космонавта стали основным экипажем "
+    "нового корабля.",
+}
+
+
+def test_a_word_is_not_searched_by_its_unlikely_readings(tmp_path):
+    engine = build(tmp_path, READINGS)
+    # «день» is read as the verb «деть» once in 170 times: its «дела», «дел» are not found
+    assert ids(engine, "день") == ["cosmonautics-day.txt"]
+    assert ids(engine, "дня") == ["cosmonautics-day.txt"]
+    assert ids(engine, "дела") == ["foreign-ministry.txt"]
+    # a reading one time in forty stays: «стали» finds the steel and the verb
+    assert set(ids(engine, "стали")) == {"steel-hull.txt", "new-crew.txt"}
+    engine.close()
+    # with every reading, «день» finds the ministry's «дела» too
+    every = build(tmp_path / "every", READINGS, reading_share=0.0)
+    assert set(ids(every, "день")) == {"cosmonautics-day.txt", "foreign-ministry.txt"}
+    every.close()
+
+
+def test_unlikely_readings_are_not_marked():
+    text = "Куда он денет ключи в этот день? Денешь их — не найдёшь."
+    share = DEFAULT_PARAMS.reading_share
+    assert highlighter_for(parse_query("день"), share).mark(text) == (
+        "Куда он денет ключи в этот <mark>день</mark>? Денешь их — не найдёшь.")
+    # with every reading, the verb «деть» marks «денет» and «Денешь»
+    assert highlighter_for(parse_query("день"), 0.0).mark(text) == (
+        "Куда он <mark>денет</mark> ключи в этот <mark>день</mark>? <mark>Денешь</mark> их — "
+        "не найдёшь.")
 
 
 def test_ranking_params_are_checked():

@@ -8,7 +8,7 @@ apart (``защита``/``защитный``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 import pymorphy3
@@ -161,13 +161,39 @@ register("stems", stem)
 KAZAKH_FAMILIES = KAZAKH_RULE_FAMILIES
 
 
-def terms(word: str, kazakh: bool = False) -> tuple[str, ...]:
+def terms(word: str, kazakh: bool = False, min_share: float = 0.0) -> tuple[str, ...]:
     """Index terms of one normalised word: its Kazakh stems when it stands in Kazakh text
-    (search/analysis/kazakh.py), else its :func:`lemmas`."""
+    (search/analysis/kazakh.py), else its :func:`lemmas`.
+
+    A query word passes `min_share`: its readings that pymorphy3 finds less likely than that
+    are left out (never the likeliest). «день» is then not also read as the verb «деть»
+    (0.6 %), whose «дела» and «дел» a search for «день» would find.
+    """
     if (kazakh and len(word) <= MAX_WORD_CHARS and _KAZAKH_CYRILLIC_RE.search(word)
             and not _DIGIT_RE.search(word)):
         return kazakh_stems(word, families=KAZAKH_FAMILIES)
-    return lemmas(word)
+    found = lemmas(word)
+    if min_share > 0 and len(found) > 1:
+        shares = _lemma_shares(word)
+        found = found[:1] + tuple(t for t in found[1:] if shares.get(t, 1.0) >= min_share)
+    return found
+
+
+@lru_cache(maxsize=50_000)
+def _lemma_shares(word: str) -> Mapping[str, float]:
+    """How likely each lemma of a word is, as pymorphy3 estimates it (its readings as
+    :func:`lemmas` counts them); empty for a word the dictionary does not hold, whose guesses
+    all stay. (Cached: read, never change.)"""
+    counted = [p for p in morph().parse(word) if _is_dictionary_parse(p)]
+    total = sum(p.score for p in counted) or 1.0
+    shares: dict[str, float] = {}
+    for p in counted:
+        lemma = fold(p.normal_form)
+        shares[lemma] = shares.get(lemma, 0.0) + p.score / total
+    return shares
+
+
+register("reading shares", _lemma_shares)
 
 
 def is_stop_word(word: str, kazakh: bool = False) -> bool:

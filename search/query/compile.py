@@ -148,6 +148,10 @@ class _Compiler:
     def _has(self, fieldname: str, text: str) -> bool:
         return self.snapshot.has_term(fieldname, text)
 
+    def _readings(self, word: Word) -> tuple[str, ...]:
+        """A typed word's index terms, without its unlikely readings (as in phrases)."""
+        return terms(word.text, word.kazakh, self.params.reading_share)
+
     def top(self, group: Group) -> Compiled:
         compiled = Compiled([], [], self.excluded(group))
         previous: tuple[int, list[str]] | None = None  # the last plain word: (unit, lemmas)
@@ -162,7 +166,7 @@ class _Compiler:
             if isinstance(word, Word) and not word.stand_in and not (
                 word.prefix or word.exact or word.title_only
             ):
-                forms = [f for f in terms(word.text, word.kazakh) if self._has("body", f)]
+                forms = [f for f in self._readings(word) if self._has("body", f)]
                 if previous is not None and forms:
                     compiled.near.append((previous[0], index, previous[1], forms))
                 previous = (index, forms) if forms else None
@@ -223,7 +227,7 @@ class _Compiler:
         if word.prefix:
             return self.prefix(word), None
         fields = ("title",) if word.title_only else ("title", "body")
-        forms = terms(text, word.kazakh)
+        forms = self._readings(word)
         wanted: list[tuple[str, str, float]] = [
             (f, form, self.field_boost[f]) for f in fields for form in forms
         ]
@@ -361,7 +365,8 @@ class _Compiler:
         for f in fields:
             slots = []
             for w in seq:
-                options = [wq.Term(f, form) for form in terms(w, phrase.kazakh)
+                options = [wq.Term(f, form)
+                           for form in terms(w, phrase.kazakh, self.params.reading_share)
                            if self._has(f, form)]
                 if not options:
                     break

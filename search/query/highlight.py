@@ -39,6 +39,7 @@ from ..analysis import (
     word_parts,
 )
 from ..caching import register
+from .params import DEFAULT_PARAMS
 from .parse import Group, Node, Phrase, effective_units
 
 __all__ = ["Highlighter", "highlighter_for"]
@@ -59,7 +60,8 @@ _WORD_CHAR = re.compile(r"\w")
 
 
 class Highlighter:
-    def __init__(self) -> None:
+    def __init__(self, reading_share: float = DEFAULT_PARAMS.reading_share) -> None:
+        self._reading_share = reading_share  # a word's readings less likely are not marked
         self._lemmas: set[str] = set()
         self._exact: set[str] = set()
         self._stems: set[str] = set()
@@ -75,7 +77,7 @@ class Highlighter:
     def add_word(self, word: str, kazakh: bool = False) -> None:
         """Any form of this word (lemmas, exact form, stem; Kazakh stems, and a Kazakh name
         spelled the Russian way) is marked."""
-        forms = terms(word, kazakh)
+        forms = terms(word, kazakh, self._reading_share)
         if kazakh:
             self._kazakh = True
             if has_kazakh_letters(word):  # «Байқоңыр» marks «Байконура» too
@@ -95,7 +97,7 @@ class Highlighter:
         «НАСА», «Национальное управление по аэронавтике…» marks no lone «по» or «и»."""
         parts = []
         for part in (p for w in words for p in word_parts(w)):
-            matcher = Highlighter()
+            matcher = Highlighter(self._reading_share)
             matcher.add_word(part, kazakh)
             parts.append(matcher)
         if parts:
@@ -444,9 +446,11 @@ def _plain(text: str, _found: list[tuple[int, int]], start: int, end: int) -> st
     return text[start:end]
 
 
-def highlighter_for(group: Group) -> Highlighter:
-    """What to mark in titles, snippets and documents for a parsed query."""
-    highlighter = Highlighter()
+def highlighter_for(group: Group, reading_share: float = DEFAULT_PARAMS.reading_share
+                    ) -> Highlighter:
+    """What to mark in titles, snippets and documents for a parsed query (leaving out the
+    words' readings less likely than `reading_share`, as the query does)."""
+    highlighter = Highlighter(reading_share)
 
     def collect(node: Node) -> None:
         if isinstance(node, Group):

@@ -21,6 +21,8 @@ class RankingParams:
     # --- the words as typed (search/query/compile.py) ---
     title_boost: float = 1.5  # a lemma in the title, against 1 in the body
     exact_boost: float = 0.3  # the form typed, as extra evidence (times its IDF, presence only)
+    # a typed word's readings less likely than this are left out (search/analysis/morphology.py)
+    reading_share: float = 0.01
     # --- weaker alternatives of a word typed ---
     stem_boost: float = 0.5  # other lemmas of the Snowball stem, for a word no document holds
     part_boost: float = 1.0  # each part of a hyphenated word on its own
