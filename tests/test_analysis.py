@@ -14,6 +14,7 @@ from search.analysis import (
     exact_analyzer,
     lemma_analyzer,
     lemmas,
+    terms,
     words,
 )
 from search.analysis.analyzers import lemma_positions as index_positions
@@ -77,6 +78,17 @@ def test_yo_folds_to_e_on_both_sides_even_after_lemmatizing():
 
 def test_unknown_name_keeps_its_own_form():
     assert "байконыр" in lemmas("байконыр")
+
+
+def test_a_query_leaves_out_unlikely_readings_but_never_an_unknown_words_guesses():
+    # «день» is read as the verb «деть» once in 170 times: a query leaves that reading out
+    assert lemmas("день") == ("день", "деть")
+    assert terms("день", min_share=0.01) == ("день",)
+    assert terms("стали", min_share=0.01) == ("стать", "сталь")  # 2.5 %: kept
+    # «Квят» is not in the dictionary: every guess stays, its own form (0.8 %) included, so
+    # that the query and the index read it alike
+    assert "квят" in terms("квят", min_share=0.01)
+    assert terms("квят", min_share=0.01) == lemmas("квят")
 
 
 @pytest.mark.parametrize(

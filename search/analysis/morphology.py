@@ -134,8 +134,7 @@ def inflections(lemma: str) -> tuple[str, ...]:
         return ()
     forms: dict[str, None] = {}
     for parse in morph().parse(lemma):
-        if (type(parse.methods_stack[0][0]).__name__ == "DictionaryAnalyzer"
-                and fold(parse.normal_form) == lemma):
+        if _is_dictionary_parse(parse) and fold(parse.normal_form) == lemma:
             forms.update((fold(form.word), None) for form in parse.lexeme)
     return tuple(forms)
 

@@ -148,9 +148,9 @@ class _Compiler:
     def _has(self, fieldname: str, text: str) -> bool:
         return self.snapshot.has_term(fieldname, text)
 
-    def _readings(self, word: Word) -> tuple[str, ...]:
-        """A typed word's index terms, without its unlikely readings (as in phrases)."""
-        return terms(word.text, word.kazakh, self.params.reading_share)
+    def _readings(self, text: str, kazakh: bool) -> tuple[str, ...]:
+        """A typed word's index terms, without its unlikely readings."""
+        return terms(text, kazakh, self.params.reading_share)
 
     def top(self, group: Group) -> Compiled:
         compiled = Compiled([], [], self.excluded(group))
@@ -166,7 +166,7 @@ class _Compiler:
             if isinstance(word, Word) and not word.stand_in and not (
                 word.prefix or word.exact or word.title_only
             ):
-                forms = [f for f in self._readings(word) if self._has("body", f)]
+                forms = [f for f in self._readings(word.text, word.kazakh) if self._has("body", f)]
                 if previous is not None and forms:
                     compiled.near.append((previous[0], index, previous[1], forms))
                 previous = (index, forms) if forms else None
@@ -227,7 +227,7 @@ class _Compiler:
         if word.prefix:
             return self.prefix(word), None
         fields = ("title",) if word.title_only else ("title", "body")
-        forms = self._readings(word)
+        forms = self._readings(text, word.kazakh)
         wanted: list[tuple[str, str, float]] = [
             (f, form, self.field_boost[f]) for f in fields for form in forms
         ]
@@ -365,8 +365,7 @@ class _Compiler:
         for f in fields:
             slots = []
             for w in seq:
-                options = [wq.Term(f, form)
-                           for form in terms(w, phrase.kazakh, self.params.reading_share)
+                options = [wq.Term(f, form) for form in self._readings(w, phrase.kazakh)
                            if self._has(f, form)]
                 if not options:
                     break
