@@ -27,9 +27,10 @@ Process-wide (shared by all threads and index generations):
 - **synonym dictionaries** (understand/synonyms.py): a file path → its entries; the process;
   4 files.
 - **posting arrays** (index/postings.py): (index folder, segment id, field, term) → the
-  term's document numbers and frequencies in that segment, or its absence; the process
-  (segments never change, and a new generation shares the old one's); 4,000,000 postings
-  (~64 MB), least recently used first.
+  term's document numbers and frequencies in a segment without a posting arrays file (whose
+  postings Whoosh unpickles block by block), or its absence; the process (segments never
+  change, and a new generation shares the old one's); 4,000,000 postings (~64 MB), least
+  recently used first.
 - **phrase documents** (ranking/bm25f.py): (generation folder, its segment ids, field, the
   phrase's terms slot by slot) → the document numbers holding the phrase; the process (a newer
   generation has its own key); 2,000,000 document numbers (~16 MB), least recently used first.

@@ -18,7 +18,6 @@ from searching import plain_engine, search
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
-from search.caching import CACHES
 from search.corpus import load_document
 from search.engine import Engine
 from search.errors import IndexMissing, ReindexError
@@ -455,7 +454,6 @@ def test_each_segments_posting_arrays_hold_its_terms_documents_and_weights(
     assert {f"launch-{n}.txt" for n in range(30)} <= set(found["ракеты"])
     assert found["ракеты"][0] in {f"launch-{n}.txt" for n in range(3, 30, 4)}  # most rockets
     monkeypatch.setattr(arrays.PostingArrays, "of", classmethod(lambda cls, reader: None))
-    CACHES["posting arrays"].clear()  # (its arrays came from the files)
     assert {q: ids(index_dir, q) for q in queries} == found
 
 
@@ -467,7 +465,6 @@ def test_a_damaged_posting_arrays_file_is_reported_and_the_postings_serve(corpus
     assert expected
     (damaged,) = current_generation(index_dir).glob(f"*{arrays.EXTENSION}")
     damaged.write_bytes(damaged.read_bytes()[:100])  # cut short
-    CACHES["posting arrays"].clear()
     assert ids(index_dir, "космодрома Байконур") == expected
     assert "posting arrays not read" in caplog.text
 

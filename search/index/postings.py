@@ -2,13 +2,15 @@
 word positions of chosen postings.
 
 A segment's posting arrays file (search/index/arrays.py) gives a term's documents as slices of a
-memory map; a segment without one (written by Whoosh's own writer) is read block by block, and
-Whoosh stores a block's positions together with its document numbers, so that means unpickling
-all the positions too, and finding a term takes a few reads of Whoosh's hash table. Segment
-files never change, so the arrays of recently used long posting lists (and, in a segment
-without posting arrays, of any term, or its absence) are kept in one process-wide cache shared
-by all threads and generations (listed in search/caching.py); deleted documents, which a newer
-generation may add to a segment, are masked out by the caller (search/index/snapshot.py).
+memory map, copied out each time: as quick as a cache lookup, even for the longest lists of
+100,000 releases, and the page cache holds one copy of the file for every worker, where a
+cache of the copies grew each worker's own memory. A segment without one (written by Whoosh's
+own writer) is read block by block, and Whoosh stores a block's positions together with its
+document numbers, so that means unpickling all the positions too, and finding a term takes a
+few reads of Whoosh's hash table: segment files never change, so those segments' arrays (or a
+term's absence) are kept in one process-wide cache shared by all threads and generations
+(listed in search/caching.py). Deleted documents, which a newer generation may add to a
+segment, are masked out by the caller (search/index/snapshot.py).
 """
 
 from __future__ import annotations
@@ -22,16 +24,12 @@ from ..caching import LockedLRU, register
 from .arrays import PostingArrays
 
 __all__ = [
-    "CACHED_FROM", "CACHED_POSTINGS", "Postings", "all_postings", "positions_at",
-    "segment_postings",
+    "CACHED_POSTINGS", "Postings", "all_postings", "positions_at", "segment_postings",
 ]
 
 Postings = tuple[np.ndarray, np.ndarray]  # (document numbers in the segment, frequencies)
 
 CACHED_POSTINGS = 4_000_000  # about 64 MB of arrays
-# Shorter posting lists are copied out of the map each time: quicker than a cache lookup, and
-# they leave the cache to the long lists, whose copies cost.
-CACHED_FROM = 256
 _ENTRY_COST = 32  # an entry's own memory, in postings (absent terms cost this alone)
 _ABSENT: Postings = (np.zeros(0, dtype=np.int64), np.zeros(0))  # no document holds the term
 
@@ -49,19 +47,13 @@ def segment_postings(reader: Any, index: str, fieldname: str, text: str, key: in
     are given when it has them; `key` is the term's key there), deleted documents included;
     None when the segment does not hold the term. (Segment ids are random names, unique
     within an index folder: the folder is part of the key.)"""
-    span = None
     if arrays is not None:
         span = arrays.find(key)
-        if span is None:
-            return None
-        if span[1] - span[0] < CACHED_FROM:
-            return arrays.postings(span)
+        return None if span is None else arrays.postings(span)
     cache_key = (index, reader.segment().segid, fieldname, text)
     found = _cache.get(cache_key)
     if found is None:
-        if span is not None and arrays is not None:
-            found = arrays.postings(span)
-        elif (fieldname, text) in reader:
+        if (fieldname, text) in reader:
             found = _read(reader, fieldname, text)
         else:
             found = _ABSENT
