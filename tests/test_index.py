@@ -493,6 +493,35 @@ def test_idf_counts_documents_as_whoosh_does_removed_releases_included(corpus, t
         assert snap.doc_frequency("body", "луноход") == 0
 
 
+def test_a_term_is_held_while_a_live_release_holds_it(corpus, tmp_path, monkeypatch):
+    """Whether the index holds a term (what the query compiler asks of every reading of a
+    word): a removed release's words are gone though its postings stay in its segment, read
+    from the posting arrays or from Whoosh's own postings alike."""
+    monkeypatch.setattr(writers, "SMALL_SEGMENT_DOCS", 1)  # keep a segment with a deletion
+    index_dir = tmp_path / "index"
+    lunokhod = write(corpus / "lunokhod.txt", "Луноход «Юйту-2»\n\nЛуноход «Юйту-2» проехал "
+                     "по обратной стороне Луны ещё сто метров.")
+    reindex(corpus, index_dir)
+    lunokhod.unlink()
+    write(corpus / "vostochny.txt", "Восточный\n\nС космодрома Восточный стартовала ракета "
+          "«Союз-2.1б» со спутниками «Метеор-М».")
+    reindex(corpus, index_dir)
+    terms = [("body", "луноход"), ("title", "луноход"), ("body", "юйту"), ("body", "космодром"),
+             ("title", "восточный"), ("body", "метеор"), ("body", "марсоход")]
+    expected = {("body", "космодром"): True, ("title", "восточный"): True,
+                ("body", "метеор"): True}
+
+    def held() -> dict[tuple[str, str], bool]:
+        with Engine(index_dir).snapshot() as snap:
+            assert snap.reader.has_deletions()
+            return {(f, t): snap.has_term(f, t) for f, t in terms}
+
+    assert held() == {term: expected.get(term, False) for term in terms}
+    assert ids(index_dir, "луноход") == []
+    monkeypatch.setattr(arrays.PostingArrays, "of", classmethod(lambda cls, reader: None))
+    assert held() == {term: expected.get(term, False) for term in terms}
+
+
 def test_a_segment_whose_terms_share_a_key_goes_without_arrays_and_searches_the_same(
         corpus, tmp_path, monkeypatch, caplog):
     write(corpus / "soyuz.txt", "Союз МС-26\n\nРакета-носитель «Союз-2.1а» стартовала с "

@@ -237,6 +237,10 @@ class PostingArrays:
         k = int(self._order[i])
         return int(self._starts[k]), int(self._starts[k + 1])
 
+    def documents(self, span: tuple[int, int]) -> np.ndarray:
+        """A term's document numbers, as a view of the map (read-only)."""
+        return self._ids[span[0]:span[1]]
+
     def postings(self, span: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
         """A term's document numbers (int64) and weights (float64), copied out of the map."""
         a, b = span

@@ -144,9 +144,13 @@ class _Compiler:
         self.snapshot = snapshot
         self.params = params
         self.field_boost = {"title": params.title_boost, "body": 1.0}
+        self._held: dict[tuple[str, str], bool] = {}  # a question asks of a term many times
 
     def _has(self, fieldname: str, text: str) -> bool:
-        return self.snapshot.has_term(fieldname, text)
+        held = self._held.get((fieldname, text))
+        if held is None:
+            held = self._held[fieldname, text] = self.snapshot.has_term(fieldname, text)
+        return held
 
     def _readings(self, text: str, kazakh: bool) -> tuple[str, ...]:
         """A typed word's index terms, without its unlikely readings."""
