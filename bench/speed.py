@@ -17,8 +17,11 @@ the queries alone, over the indexes an earlier run left in ``--workdir`` (or Orb
 folder ``--index``, e.g. one ``reindex`` wrote). ``--profile FILE`` also runs Orbita's queries
 once more under cProfile and saves the stats (read them with ``python -m pstats FILE``).
 ``--against DIR`` also times the engine of another checkout (e.g. ``git worktree add --detach
-DIR main``) over the same index, query by query in turn with Orbita's in a process of its own,
-so that both see the same load on a shared machine.
+DIR main``) over the same index, query by query in turn with this checkout's, so that both see
+the same load on a shared machine; each engine then runs in a child process of its own, started
+alike (searching in this process instead made its engine 5–20 % quicker on average than the
+same engine in a child, whichever checkout it was). Their figures then compare with each
+other, not with a run without ``--against``.
 """
 
 from __future__ import annotations
@@ -195,12 +198,10 @@ def percentile(sorted_values: list[float], p: float) -> float:
 
 def latencies(
     name: str, root: Path, workdir: Path, queries: list[tuple[str, str]],
-    index: Path | None = None, profile: Path | None = None, against: Any = None,
+    index: Path | None = None, profile: Path | None = None,
 ) -> list[tuple[float, str, str]]:
     """(ms, kind, query) per query, after a warm-up; Orbita reads `index` when given. With
-    `profile`, the queries run once more under cProfile, whose stats are saved there. With
-    `against` (an :class:`OtherEngine`), each query also runs there, in turn (its timings are
-    kept in it)."""
+    `profile`, the queries run once more under cProfile, whose stats are saved there."""
     contender = make(name, root)
     if index is not None and isinstance(contender, Orbita):
         contender.open_index(index)
@@ -210,16 +211,10 @@ def latencies(
     try:
         for _kind, q in queries[:20]:  # warm-up: caches, lazily loaded segments
             contender.search(q, 10)
-            if against is not None:
-                against.search(q)
-        for n, (kind, q) in enumerate(queries):
-            if against is not None and n % 2:  # each goes first half of the time
-                against.timed.append((against.search(q), kind, q))
+        for kind, q in queries:
             t0 = time.perf_counter()
             contender.search(q, 10)
             timed.append((1000 * (time.perf_counter() - t0), kind, q))
-            if against is not None and not n % 2:
-                against.timed.append((against.search(q), kind, q))
         if profile is not None:
             profiler = cProfile.Profile()
             profiler.enable()
@@ -232,9 +227,20 @@ def latencies(
     return timed
 
 
+def paired_latencies(queries: list[tuple[str, str]], engines: list[OtherEngine]) -> None:
+    """Each query on every engine in turn, after a warm-up, each engine first as often as
+    the others (their timings are kept in them)."""
+    for _kind, q in queries[:20]:
+        for engine in engines:
+            engine.search(q)
+    for n, (kind, q) in enumerate(queries):
+        for engine in engines[n % len(engines):] + engines[:n % len(engines)]:
+            engine.timed.append((engine.search(q), kind, q))
+
+
 class OtherEngine:
-    """The engine of another checkout, searching one index in a child process: the page's
-    call (top 10 with snippets), timed there."""
+    """The engine of a checkout, searching one index in a child process: the page's call
+    (top 10 with snippets), timed there."""
 
     def __init__(self, checkout: Path, index: Path) -> None:
         self.label = f"orbita @ {engine_version(checkout)}"
@@ -427,19 +433,22 @@ def queries_section(
     for name in names:
         print(f"queries: {name} …", file=sys.stderr, flush=True)
         profile = args.profile if name == "orbita" else None
-        other = None
         if name == "orbita" and args.against is not None:
-            index = args.index or args.workdir / name / "index"
-            other = OtherEngine(args.against.resolve(), index.resolve())
-        try:
+            index = (args.index or args.workdir / name / "index").resolve()
+            engines = [OtherEngine(REPO_ROOT, index), OtherEngine(args.against.resolve(), index)]
+            try:
+                paired_latencies(queries, engines)
+            finally:
+                for engine in engines:
+                    engine.close()
+            timed = sorted(engines[0].timed, reverse=True)
+            runs = [(name, timed), (engines[1].label, engines[1].timed)]
+        else:
             timed = sorted(
-                latencies(name, root, args.workdir / name, queries, args.index, profile, other),
+                latencies(name, root, args.workdir / name, queries, args.index, profile),
                 reverse=True,
             )
-        finally:
-            if other is not None:
-                other.close()
-        runs = [(name, timed)] + ([(other.label, other.timed)] if other is not None else [])
+            runs = [(name, timed)]
         for label, found in runs:
             every = sorted(ms for ms, _, _ in found)
             per_kind: dict[str, list[float]] = defaultdict(list)
@@ -469,7 +478,8 @@ def queries_section(
     report += ["\n## Query latency (top 10; Orbita with snippets)\n", text, "", by_kind]
     if args.against is not None:
         report += ["", f"`orbita @ …`: the engine of {args.against}, run query by query in turn "
-                   "with this one (each first half of the time), over the same index."]
+                   "with this one (each first half of the time), each in a child process of "
+                   "its own, over the same index."]
     if slowest:
         text = table(["ms", "kind", "Orbita's slowest queries"], slowest)
         print(f"{text}\n")
