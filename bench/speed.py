@@ -336,6 +336,9 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"Unknown parts {', '.join(sorted(parts - set(PARTS)))}")
     if args.index is not None and parts != {"queries"}:
         ap.error("--index needs --parts queries")
+    if args.profile is not None and args.against is not None:
+        # the engines then search in child processes: profile this one in a run of its own
+        ap.error("--profile and --against go in separate runs")
     if "build" not in parts:  # the contenders an earlier run built
         names = [n for n in names if (n == "orbita" and args.index is not None)
                  or (args.workdir / n / "index").exists()]
