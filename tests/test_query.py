@@ -423,6 +423,15 @@ def _marked_word_by_word(highlighter: Highlighter, text: str) -> list[tuple[int,
         "Дети шлют письма.",
         id="forms that start unlike their lemma: a fleeting vowel, another stem",
     ),
+    pytest.param(
+        ("любой", "ёлка", "данные"),
+        "İzmir: любые ёлки и елки; по данным «Роскосмоса», заданные сроки — любовь и ЛЮБАЯ "
+        "Ёлка.",
+        "İzmir: <mark>любые</mark> <mark>ёлки</mark> и <mark>елки</mark>; по <mark>данным"
+        "</mark> «Роскосмоса», заданные сроки — любовь и <mark>ЛЮБАЯ</mark> <mark>Ёлка</mark>"
+        ".",
+        id="ё and е, case, a letter that lowercases to two, a start inside a word",
+    ),
 ])
 def test_fast_paths_mark_what_reading_word_by_word_marks(words: tuple[str, ...], text: str,
                                                          marked: str) -> None:

@@ -5,11 +5,10 @@ A word matches when it shares a lemma, its exact form or its Snowball stem with 
 (quoted, or an abbreviation's expansion) are marked only where the phrase stands, as the index
 matches it. Everything but our own ``<mark>`` tags is HTML-escaped.
 
-Snippets must be fast on long documents: instead of analysing every word, a regular
-expression finds the words that start like a query term, and only those are analysed. That
-expression is a trie of the terms' first letters, each branch opening with a letter, so the
-regular expression engine skips the positions where no term starts without trying every term
-there.
+Snippets must be fast on long documents: instead of analysing every word, only the words that
+start like a query term (their first four letters) are analysed. They are found by looking for
+each of those starts with ``str.find``, a loop in C that skips the text between them, and
+keeping the places where a word begins.
 """
 
 from __future__ import annotations
@@ -56,7 +55,7 @@ _INVISIBLE_OR_KAZAKH_RE = re.compile(f"[{INVISIBLE}{_KAZAKH_CASES}{_KAZAKH_CASES
 # a format character by a joiner of WORD_RE (hyphen, decimal point or comma)
 _BY_JOINER_RE = re.compile(f"[{HYPHENS}.,][{FORMAT_CHARS}]|[{FORMAT_CHARS}][{HYPHENS}.,]")
 _SPACES = re.compile(r"\s+")
-_WORD_CHAR = re.compile(r"\w")
+_BOUNDARY = re.compile(r"\b")
 
 
 class Highlighter:
@@ -68,7 +67,7 @@ class Highlighter:
         self._prefixes: list[str] = []
         self._starts: set[str] = set()
         self._verdicts: dict[str, bool] = {}
-        self._pattern: re.Pattern[str] | None = None
+        self._scan: list[str] | None = None  # the starts to look for (see _scan_starts)
         self._kazakh = False  # a Kazakh query word: text words are read as Kazakh too
         self._phrases: list[list[Highlighter]] = []  # a matcher for each part of a phrase
 
@@ -116,7 +115,7 @@ class Highlighter:
 
     def _reset(self) -> None:
         self._verdicts.clear()
-        self._pattern = None
+        self._scan = None
 
     def matches(self, word: str) -> bool:
         """Whether a normalised word of a text matches the query."""
@@ -197,23 +196,26 @@ class Highlighter:
                             break
         return sorted(marked)
 
-    def _candidates_pattern(self) -> re.Pattern[str]:
-        if self._pattern is None:
-            self._pattern = _starts_pattern({s for s in self._starts if s})
-        return self._pattern
+    def _scan_starts(self) -> list[str]:
+        """The starts to look for in a text: ё written е (texts are looked at so), and none
+        that a shorter one begins («люб» finds the words «люба» and «любо» start)."""
+        if self._scan is None:
+            starts = sorted({s.replace("ё", "е") for s in self._starts if s})
+            self._scan = [s for i, s in enumerate(starts)
+                          if not any(s.startswith(shorter) for shorter in starts[:i])]
+        return self._scan
 
     def _may_match(self, word: str) -> bool:
         """Whether a normalised word (or a part of it) starts like a query term, or may match
         by its Kazakh spelling: the only words worth analysing."""
-        return (self._candidates_pattern().search(word) is not None
+        return (bool(_word_starts(word.replace("ё", "е"), self._scan_starts()))
                 or (bool(self._lemmas) and has_kazakh_letters(word)))
 
     def _candidate_starts(self, text: str) -> list[int]:
-        pattern = self._candidates_pattern()
         lowered = text.lower()
         if len(lowered) != len(text):  # a few letters lowercase to two: keep offsets exact
             lowered = "".join(c.lower()[:1] or c for c in text)
-        return [m.start() for m in pattern.finditer(lowered)]
+        return _word_starts(lowered.replace("ё", "е"), self._scan_starts())
 
     # Output ------------------------------------------------------------------------------
 
@@ -353,43 +355,26 @@ def _with_kazakh_words(text: str, starts: list[int]) -> list[int]:
     return sorted(kazakh_starts + outside)
 
 
-def _fold_pattern(start: str) -> str:
-    """A regex for the first letters of a term: е also matches ё, as in the index."""
-    return "".join("[её]" if c == "е" else re.escape(c) for c in start)
-
-
-def _starts_pattern(starts: set[str]) -> re.Pattern[str]:
-    """Where a word starts with one of `starts` (lowercase), matching the longest of them.
-
-    A trie of their letters: each branch opens with a letter (ё besides е), so the engine
-    jumps to the positions holding one of the first letters, then follows one letter at a
-    time; `(?<!\\w.)` after the first letter is the word boundary before it. Starts that
-    open with a non-word character or hold ё (and no start at all: every word) keep the plain
-    alternation, longest first.
-    """
-    if not starts or any("ё" in s or not _WORD_CHAR.match(s[0]) for s in starts):
-        alternatives = sorted({_fold_pattern(s) for s in starts}, key=len)
-        return re.compile(r"\b(?:" + "|".join(alternatives[::-1]) + ")")
-    trie: dict[str, dict] = {}
+def _word_starts(text: str, starts: list[str]) -> list[int]:
+    """Where a word (or a part of a hyphenated one) of a lowercase `text` begins with one of
+    `starts` (lowercase; a start that opens with a non-word character may begin anywhere), in
+    order; with no starts, every word boundary."""
+    if not starts:
+        return [m.start() for m in _BOUNDARY.finditer(text)]
+    found = set()
     for start in starts:
-        node = trie
-        for c in start:
-            node = node.setdefault(c, {})
-        node[""] = {}
-    branches = []
-    for c in sorted(trie):
-        rest = r"(?<!\w.)" + _trie_pattern(trie[c])
-        branches += [re.escape(c) + rest] + (["ё" + rest] if c == "е" else [])
-    return re.compile("(?:" + "|".join(branches) + ")")
+        anywhere = not _is_word_char(start[0])
+        i = text.find(start)
+        while i != -1:
+            if anywhere or i == 0 or not _is_word_char(text[i - 1]):
+                found.add(i)
+            i = text.find(start, i + 1)
+    return sorted(found)
 
 
-def _trie_pattern(node: dict[str, dict]) -> str:
-    """The letters after a trie node: each child's letter and its own rest, optional where a
-    start ends here (greedy, so the longest start that fits is matched)."""
-    children = [_fold_pattern(c) + _trie_pattern(child) for c, child in sorted(node.items()) if c]
-    if not children:
-        return ""
-    return "(?:" + "|".join(children) + ")" + ("?" if "" in node else "")
+def _is_word_char(c: str) -> bool:
+    """What ``\\w`` matches."""
+    return c.isalnum() or c == "_"
 
 
 def _without_format_chars(text: str) -> tuple[str, list[int]]:
