@@ -441,6 +441,8 @@ def test_each_segments_posting_arrays_hold_its_terms_documents_and_weights(
                         at = {d: run.tolist() for (_, d), run in zip(hits, runs, strict=True)}
                         assert at == postings.positions_at(reader, fieldname, text, hits)
                         assert all(at.values())
+                        assert mapped.positions_lists(span, list(range(len(hits)))) == list(
+                            at.values())
                     checked += 1
                 assert mapped.find(arrays.term_key("body", "луноход".encode())) is None
                 assert mapped.find(arrays.term_key("title", "ракета".encode())) is None
@@ -453,8 +455,31 @@ def test_each_segments_posting_arrays_hold_its_terms_documents_and_weights(
     assert [q for q, hits in found.items() if not hits] == []
     assert {f"launch-{n}.txt" for n in range(30)} <= set(found["ракеты"])
     assert found["ракеты"][0] in {f"launch-{n}.txt" for n in range(3, 30, 4)}  # most rockets
+    proximity = _positions_of_some(index_dir)  # read from the posting arrays
     monkeypatch.setattr(arrays.PostingArrays, "of", classmethod(lambda cls, reader: None))
     assert {q: ids(index_dir, q) for q in queries} == found
+    assert _positions_of_some(index_dir) == proximity  # from Whoosh's own postings
+
+
+def _positions_of_some(index_dir: Path) -> list[dict[int, list[int]]]:
+    """What the proximity bonus reads, for documents of every segment: each term's positions
+    in every third document, checked against Whoosh's postings."""
+    found = []
+    with Engine(index_dir).snapshot() as snap:
+        docnums = list(range(0, snap.size, 3))
+        for text in ("ракета", "ракеты", "космодром", "гонец-м", "луноход"):
+            expected: dict[int, list[int]] = {}
+            if ("body", text) in snap.reader:
+                matcher = snap.searcher.postings("body", text)
+                while matcher.is_active():
+                    if matcher.id() % 3 == 0:
+                        expected[matcher.id()] = list(matcher.value_as("positions"))
+                    matcher.next()
+            got = snap.positions("body", text, docnums)
+            assert got == expected
+            found.append(got)
+    assert found[0] and found[2] and not found[4]
+    return found
 
 
 def test_a_damaged_posting_arrays_file_is_reported_and_the_postings_serve(corpus, tmp_path,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import threading
+from bisect import bisect_left
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -166,12 +167,30 @@ class Snapshot:
             yield term.decode("utf-8") if isinstance(term, bytes) else term
 
     def positions(self, fieldname: str, text: str, docnums: list[int]) -> dict[int, list[int]]:
-        """Word positions of a term in the given documents, ascending."""
-        keys = self.position_keys(fieldname, text, np.asarray(docnums, dtype=np.int64))
+        """Word positions of a term in the given documents (ascending), ascending; only the
+        documents holding it are keys. Read posting by posting: the proximity bonus asks for
+        twenty documents or so at a time, where numpy's gathering costs more than it saves."""
+        key = self.term_key(fieldname, text)
         found: dict[int, list[int]] = {}
-        for docnum, position in zip((keys >> 32).tolist(), (keys & POSITION_MASK).tolist(),
-                                    strict=True):
-            found.setdefault(docnum, []).append(position)
+        for leaf, (searcher, offset) in enumerate(self.leaves):
+            reader, arrays = searcher.reader(), self._arrays_in(leaf)
+            lo = bisect_left(docnums, offset)
+            hi = bisect_left(docnums, offset + reader.doc_count_all())
+            if lo == hi:  # none of the documents is in this segment
+                continue
+            wanted = docnums[lo:hi]
+            if arrays is not None:
+                span = arrays.find(key)
+                if span is None:
+                    continue
+                hits = _held(arrays.documents(span), wanted, offset)
+                at = arrays.positions_lists(span, [index for index, _ in hits])
+                found.update(zip([docnum for _, docnum in hits], at, strict=True))
+            else:  # a segment without arrays: its blocks, read posting by posting
+                postings = segment_postings(reader, self._index, fieldname, text, key, None)
+                if postings is not None:
+                    found.update(positions_at(reader, fieldname, text,
+                                              _held(postings[0], wanted, offset)))
         return found
 
     def position_keys(self, fieldname: str, text: str, docnums: np.ndarray) -> np.ndarray:
@@ -308,3 +327,11 @@ class Snapshot:
 
 
 _MISSING = object()
+
+
+def _held(ids: np.ndarray, docnums: list[int], offset: int) -> list[tuple[int, int]]:
+    """(index in `ids`, document number) for those of `docnums` (ascending) that `ids` holds:
+    a term's document numbers in the segment whose first document is `offset`."""
+    where = ids.searchsorted(np.array([d - offset for d in docnums], dtype=ids.dtype))
+    return [(index, d) for index, d in zip(where.tolist(), docnums, strict=True)
+            if index < len(ids) and int(ids[index]) == d - offset]
