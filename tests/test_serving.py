@@ -258,6 +258,45 @@ def test_a_generation_table_is_built_by_one_process_and_loaded_by_the_others(tmp
     assert sorted(p.name for p in (tmp_path / "index" / ".tables").iterdir()) == ["gen-000004"]
 
 
+def test_the_loop_thread_sends_a_health_checks_answer_in_one_write(monkeypatch):
+    """Each system call of the loop thread lets a searching thread take the interpreter lock,
+    and the loop thread then waits to get it back: the health check's headers and body leave
+    in one send, and the loop thread does not wake itself. A thread's answer still wakes it."""
+    sends: list[bytes] = []
+    send = worker._Channel.send
+
+    def counted(self, data, do_close=True):
+        sends.append(bytes(data))
+        return send(self, data, do_close=do_close)
+
+    monkeypatch.setattr(worker._Channel, "send", counted)
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "application/json"),
+                                  ("Content-Length", "16")])
+        return [b'{"status": ', b'"ok"}']  # written in two parts
+
+    server, socket_map = worker.make_server(app, 1, host="127.0.0.1", port=0)
+    wakes: list[int] = []
+    wake = server.pull_trigger
+    monkeypatch.setattr(server, "pull_trigger", lambda: (wakes.append(1), wake()))
+    loop = threading.Thread(target=wasyncore.loop,
+                            kwargs={"timeout": 0.1, "map": socket_map, "use_poll": True},
+                            daemon=True)
+    loop.start()
+    port = server.effective_port
+    try:
+        assert http_get(port, "/healthz", timeout=10).body == b'{"status": "ok"}'
+        assert len(sends) == 1 and sends[0].startswith(b"HTTP/1.1 200 OK\r\n")
+        assert sends[0].endswith(b'\r\n\r\n{"status": "ok"}') and wakes == []
+        sends.clear()
+        assert http_get(port, "/api/search", timeout=10).body == b'{"status": "ok"}'
+        assert len(sends) == 3 and wakes  # headers, then each part as written; then a wake
+    finally:
+        server.close()
+        server.task_dispatcher.shutdown()
+
+
 def test_the_health_check_is_answered_while_every_thread_is_busy():
     taken, release = threading.Event(), threading.Event()
 

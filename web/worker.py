@@ -7,14 +7,17 @@ On top of waitress's own bounds (connection limit, idle timeout, header size) a 
 arrive whole within REQUEST_SECONDS of its first byte, as a reverse proxy would enforce; and
 cheap requests (static files, completions) are served before the searches queued ahead of
 them. The health check waits for no thread at all: the loop thread that read it answers it,
-so a worker whose threads are all searching still says at once that it is alive.
+so a worker whose threads are all searching still says at once that it is alive, and sends
+the answer in one write (each system call lets a searching thread take the interpreter lock).
 """
 
 from __future__ import annotations
 
+import copy
 import os
+import sys
 import time
-from typing import Any
+from typing import Any, cast
 
 from gunicorn.workers.base import Worker
 from waitress import wasyncore
@@ -64,8 +67,36 @@ class _Channel(HTTPChannel):
             self.receiving = False
         if self.serve_inline:  # outside the channel's lock, which service() takes
             self.serve_inline = False
-            self.service()
+            self._serve_here()
         return taken
+
+    def _serve_here(self) -> None:
+        """Serve the request just read in this thread (the loop's), then send the whole
+        answer in one write. Each system call lets a searching thread take the interpreter
+        lock, and the loop thread then waits to get it back: waitress would send the headers
+        and the body apart, each as soon as it is written, then wake the loop (this thread)."""
+        adj, server = self.adj, self.server
+        self.adj = copy.copy(adj)
+        self.adj.send_bytes = sys.maxsize  # keep what is written until handle_write
+        self.server = cast(Any, _Awake(server))
+        try:
+            self.service()
+        finally:
+            self.adj, self.server = adj, server
+        self.handle_write()
+
+
+class _Awake:
+    """A channel's server as the loop thread sees it: it need not wake itself."""
+
+    def __init__(self, server: Any) -> None:
+        self._server = server
+
+    def pull_trigger(self) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._server, name)
 
 
 class _Dispatcher(ThreadedTaskDispatcher):
