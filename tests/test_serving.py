@@ -11,7 +11,9 @@ import socket
 import subprocess
 import threading
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -276,22 +278,30 @@ def test_the_loop_thread_sends_a_health_checks_answer_in_one_write(monkeypatch):
                                   ("Content-Length", "16")])
         return [b'{"status": ', b'"ok"}']  # written in two parts
 
-    server, socket_map = worker.make_server(app, 1, host="127.0.0.1", port=0)
-    wakes: list[int] = []
-    wake = server.pull_trigger
-    monkeypatch.setattr(server, "pull_trigger", lambda: (wakes.append(1), wake()))
-    loop = threading.Thread(target=wasyncore.loop,
-                            kwargs={"timeout": 0.1, "map": socket_map, "use_poll": True},
-                            daemon=True)
-    loop.start()
-    port = server.effective_port
-    try:
+    with _served(app) as server:
+        wakes: list[int] = []
+        wake = server.pull_trigger
+        monkeypatch.setattr(server, "pull_trigger", lambda: (wakes.append(1), wake()))
+        port = server.effective_port
         assert http_get(port, "/healthz", timeout=10).body == b'{"status": "ok"}'
         assert len(sends) == 1 and sends[0].startswith(b"HTTP/1.1 200 OK\r\n")
         assert sends[0].endswith(b'\r\n\r\n{"status": "ok"}') and wakes == []
         sends.clear()
         assert http_get(port, "/api/search", timeout=10).body == b'{"status": "ok"}'
         assert len(sends) == 3 and wakes  # headers, then each part as written; then a wake
+
+
+@contextmanager
+def _served(app: Callable) -> Iterator:
+    """A worker's waitress server with one thread on a free loopback port, its loop running in
+    a thread of its own."""
+    server, socket_map = worker.make_server(app, 1, host="127.0.0.1", port=0)
+    loop = threading.Thread(target=wasyncore.loop,
+                            kwargs={"timeout": 0.1, "map": socket_map, "use_poll": True},
+                            daemon=True)
+    loop.start()
+    try:
+        yield server
     finally:
         server.close()
         server.task_dispatcher.shutdown()
@@ -307,32 +317,26 @@ def test_the_health_check_is_answered_while_every_thread_is_busy():
         start_response("200 OK", [("Content-Type", "text/plain")])
         return [environ["PATH_INFO"].encode()]
 
-    server, socket_map = worker.make_server(app, 1, host="127.0.0.1", port=0)
-    loop = threading.Thread(target=wasyncore.loop,
-                            kwargs={"timeout": 0.1, "map": socket_map, "use_poll": True},
-                            daemon=True)
-    loop.start()
-    port = server.effective_port
-    try:
+    with _served(app) as server:
+        port = server.effective_port
         slow: list[bytes] = []
         holder = threading.Thread(target=lambda: slow.append(http_get(port, "/slow").body))
-        holder.start()
         queued: list[bytes] = []
         waiting = threading.Thread(target=lambda: queued.append(http_get(port, "/other").body))
-        assert taken.wait(10)
-        waiting.start()
-        assert http_get(port, "/healthz", timeout=10).body == b"/healthz"
-        kept = http.client.HTTPConnection("127.0.0.1", port, timeout=10)  # one connection
-        for _ in range(2):  # answered at once, the connection kept open for the next
-            kept.request("GET", "/healthz")
-            answer = kept.getresponse()
-            assert (answer.status, answer.read()) == (200, b"/healthz")
-        kept.close()
-        assert not release.is_set() and slow == [] and queued == []  # still busy
-    finally:
-        release.set()
-    holder.join(timeout=10)
-    waiting.join(timeout=10)
-    assert slow == [b"/slow"] and queued == [b"/other"]
-    server.close()
-    server.task_dispatcher.shutdown()
+        try:
+            holder.start()
+            assert taken.wait(10)
+            waiting.start()
+            assert http_get(port, "/healthz", timeout=10).body == b"/healthz"
+            kept = http.client.HTTPConnection("127.0.0.1", port, timeout=10)  # one connection
+            for _ in range(2):  # answered at once, the connection kept open for the next
+                kept.request("GET", "/healthz")
+                answer = kept.getresponse()
+                assert (answer.status, answer.read()) == (200, b"/healthz")
+            kept.close()
+            assert not release.is_set() and slow == [] and queued == []  # still busy
+        finally:
+            release.set()
+        holder.join(timeout=10)
+        waiting.join(timeout=10)
+        assert slow == [b"/slow"] and queued == [b"/other"]
