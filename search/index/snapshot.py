@@ -96,19 +96,11 @@ class Snapshot:
         (its document numbers read only in a segment with deletions), without copying its
         postings; the query compiler asks this of dozens of terms a question."""
         key = self.term_key(fieldname, text)
-        for leaf, (searcher, _) in enumerate(self.leaves):
-            arrays = self._arrays_in(leaf)
-            if arrays is None:
-                found = segment_postings(searcher.reader(), self._index, fieldname, text, key,
-                                         None)
-                if found is None:
-                    continue
-                ids = found[0]
-            else:
-                span = arrays.find(key)
-                if span is None:
-                    continue
-                ids = arrays.documents(span)
+        for leaf in range(len(self.leaves)):
+            found = self._documents(leaf, fieldname, text, key)
+            if found is None:
+                continue
+            ids, _ = found
             alive = self._alive_in(leaf)
             # deletions are few: the first documents almost always answer
             if alive is None or alive[ids[:8]].any() or alive[ids[8:]].any():
@@ -178,19 +170,16 @@ class Snapshot:
             hi = bisect_left(docnums, offset + reader.doc_count_all())
             if lo == hi:  # none of the documents is in this segment
                 continue
-            wanted = docnums[lo:hi]
-            if arrays is not None:
-                span = arrays.find(key)
-                if span is None:
-                    continue
-                hits = _held(arrays.documents(span), wanted, offset)
+            term = self._documents(leaf, fieldname, text, key)
+            if term is None:
+                continue
+            ids, span = term
+            hits = _held(ids, docnums[lo:hi], offset)
+            if arrays is not None and span is not None:
                 at = arrays.positions_lists(span, [index for index, _ in hits])
                 found.update(zip([docnum for _, docnum in hits], at, strict=True))
             else:  # a segment without arrays: its blocks, read posting by posting
-                postings = segment_postings(reader, self._index, fieldname, text, key, None)
-                if postings is not None:
-                    found.update(positions_at(reader, fieldname, text,
-                                              _held(postings[0], wanted, offset)))
+                found.update(positions_at(reader, fieldname, text, hits))
         return found
 
     def position_keys(self, fieldname: str, text: str, docnums: np.ndarray) -> np.ndarray:
@@ -204,17 +193,16 @@ class Snapshot:
             lo, hi = np.searchsorted(docnums, (offset, offset + reader.doc_count_all()))
             if lo == hi:  # none of the documents is in this segment
                 continue
-            found = segment_postings(reader, self._index, fieldname, text, key, arrays)
+            found = self._documents(i, fieldname, text, key)
             if found is None:
                 continue
-            ids = found[0]
+            ids, span = found
             local = docnums[lo:hi] - offset
             where = np.searchsorted(ids, local)
             inside = where < len(ids)
             where, local = where[inside], local[inside]
             held = ids[where] == local
             where, docs = where[held], local[held] + offset
-            span = arrays.find(key) if arrays is not None else None
             if arrays is not None and span is not None:
                 counts, positions = arrays.positions_of(span, where)
             else:  # a segment without arrays: its blocks, read posting by posting
@@ -224,6 +212,19 @@ class Snapshot:
                 positions = np.array([p for d in docs.tolist() for p in at[d]], dtype=np.int64)
             parts.append((np.repeat(docs, counts) << 32) | positions)
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def _documents(self, leaf: int, fieldname: str, text: str, key: int
+                   ) -> tuple[np.ndarray, tuple[int, int] | None] | None:
+        """A term's document numbers in one segment, deleted ones included, and its span in
+        the segment's posting arrays: a view of the map where the segment has arrays, else
+        read from Whoosh's postings (no span); None when the segment lacks the term."""
+        arrays = self._arrays_in(leaf)
+        if arrays is not None:
+            span = arrays.find(key)
+            return None if span is None else (arrays.documents(span), span)
+        found = segment_postings(self.leaves[leaf][0].reader(), self._index, fieldname, text,
+                                 key, None)
+        return None if found is None else (found[0], None)
 
     def live(self) -> np.ndarray:
         """True for every document number that is not deleted (the whole generation)."""
