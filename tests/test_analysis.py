@@ -12,6 +12,7 @@ from search.analysis import (
     PLAIN_WORD_RE,
     WORD_RE,
     exact_analyzer,
+    exact_forms,
     lemma_analyzer,
     lemmas,
     terms,
@@ -188,6 +189,12 @@ def test_lemma_positions_for_indexing_agree_with_the_analyzer(text):
         expected.setdefault(term, []).append(pos)
     assert index_positions(text) == expected
     assert list(index_positions(text).items()) == list(expected.items())  # same order
+
+
+@pytest.mark.parametrize("text", MIXED_TEXTS)
+def test_exact_forms_for_indexing_agree_with_the_analyzer(text):
+    """The writer's one-pass exact_forms gives the exact field exactly the analyzer's terms."""
+    assert exact_forms(text) == {t.text for t in exact_analyzer()(text, mode="index")}
 
 
 PLAIN_TEXTS = [

@@ -4,6 +4,7 @@ Whoosh runs over a field (:mod:`.analyzers`), and the language of a text (:mod:`
 
 from .analyzers import (
     exact_analyzer,
+    exact_forms,
     folded_analyzer,
     is_lemma_analyzer,
     lemma_analyzer,
@@ -51,6 +52,7 @@ __all__ = [
     "bound_lemma_cache",
     "detect_language",
     "exact_analyzer",
+    "exact_forms",
     "fold",
     "folded_analyzer",
     "has_kazakh_letters",

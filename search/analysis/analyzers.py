@@ -27,7 +27,7 @@ from .tokens import MAX_WORD_CHARS, PART_RE, words
 
 __all__ = [
     "CompoundFilter", "DropStopWordsFilter", "FoldFilter", "LemmaFilter", "WordTokenizer",
-    "exact_analyzer", "folded_analyzer", "is_lemma_analyzer", "lemma_analyzer",
+    "exact_analyzer", "exact_forms", "folded_analyzer", "is_lemma_analyzer", "lemma_analyzer",
     "lemma_positions",
 ]
 
@@ -152,6 +152,20 @@ def lemma_positions(text: str) -> dict[str, list[int]]:
             for form in terms(part, kazakh):
                 found.setdefault(form, []).append(pos + n)
         pos += len(parts)
+    return found
+
+
+def exact_forms(text: str) -> set[str]:
+    """The terms :func:`exact_analyzer` finds in `text`, without its token objects (as
+    :func:`lemma_positions` for the lemmas): the forms as written but function words, and
+    the parts of hyphenated words and codes. tests/test_analysis.py checks the two agree."""
+    found = set()
+    for word, _start, _end in words(text):
+        if word in STOP_WORDS:
+            continue
+        found.add(word)
+        if not (word.isalnum() or len(word) > MAX_WORD_CHARS):
+            found.update(PART_RE.findall(word))  # as CompoundFilter
     return found
 
 

@@ -7,6 +7,7 @@ paths: moving or renaming a class here, or one in search/analysis/analyzers.py, 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +15,13 @@ from whoosh import columns, formats
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3Codec, W3PerDocReader
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 
-from ..analysis import exact_analyzer, folded_analyzer, has_kazakh_letters, lemma_analyzer
+from ..analysis import (
+    exact_analyzer,
+    exact_forms,
+    folded_analyzer,
+    has_kazakh_letters,
+    lemma_analyzer,
+)
 from ..corpus import Document, resolve_source
 from .sketches import SKETCH_FIELD, sketch
 
@@ -37,9 +44,11 @@ class ExactForms(TEXT):
 
     def index(self, value: Any, **kwargs: Any) -> Any:
         if isinstance(value, tuple):
-            terms = {t.text for part in value for t in self.analyzer(part, mode="index")}
-            return ((term.encode("utf-8"), 1, 1.0, b"") for term in terms)
+            return _present(self.forms(part) for part in value)
         return super().index(value, **kwargs)
+
+    def forms(self, text: str) -> set[str]:
+        return exact_forms(text)  # (the analyzer's terms, without its token objects)
 
 
 class FoldedForms(ExactForms):
@@ -54,6 +63,14 @@ class FoldedForms(ExactForms):
         if isinstance(value, tuple) and not any(map(has_kazakh_letters, value)):
             return iter(())  # the common case: no word of the text has a Kazakh letter
         return super().index(value, **kwargs)
+
+    def forms(self, text: str) -> set[str]:
+        return {t.text for t in self.analyzer(text, mode="index")}
+
+
+def _present(forms: Iterable[set[str]]) -> Iterator[tuple[bytes, int, float, bytes]]:
+    """Whoosh's index items of a presence-only field holding these forms."""
+    return ((term.encode("utf-8"), 1, 1.0, b"") for term in set().union(*forms))
 
 
 class SketchColumn(COLUMN):

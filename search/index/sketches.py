@@ -25,6 +25,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 from ..analysis import words
 from ..caching import register
 
@@ -50,6 +52,9 @@ _HASH = struct.Struct(">Q")
 
 
 _MASK = (1 << 64) - 1
+_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0xBF58476D1CE4E5B9)
+_M1, _M2, _M3 = map(np.uint64, _MULTIPLIERS)
+_S29, _S31 = np.uint64(29), np.uint64(31)
 
 
 @lru_cache(maxsize=200_000)
@@ -62,24 +67,34 @@ register("word hashes", _hash)
 
 def _mix(a: int, b: int, c: int) -> int:
     """One 64-bit hash of three word hashes (order matters), well spread for MinHash."""
-    x = (a * 0x9E3779B97F4A7C15 + b * 0xC2B2AE3D27D4EB4F + c) & _MASK
-    x = ((x ^ (x >> 31)) * 0xBF58476D1CE4E5B9) & _MASK
+    m1, m2, m3 = _MULTIPLIERS
+    x = (a * m1 + b * m2 + c) & _MASK
+    x = ((x ^ (x >> 31)) * m3) & _MASK
     return x ^ (x >> 29)
+
+
+def _mix_runs(h: np.ndarray) -> np.ndarray:
+    """`_mix` of every run of three hashes in `h` at once (uint64 arithmetic wraps as
+    `& _MASK` does)."""
+    x = h[:-2] * _M1 + h[1:-1] * _M2 + h[2:]
+    x = (x ^ (x >> _S31)) * _M3
+    return x ^ (x >> _S29)
 
 
 def sketch(title: str, body: str) -> bytes:
     """The document's sketch, stored in the index: the headline's hash, then the shingles'
     smallest hashes, ascending (8 bytes each). A shingle's hash mixes its words' (cached)
-    hashes: hashing every shingle's text took most of the time."""
+    hashes, all shingles at once: hashing every shingle's text took most of the time."""
     headline = [w for w, _, _ in words(title)]
     tokens = [w for w, _, _ in words(body)] or headline
-    hashes = [_hash(w) for w in tokens]
-    if len(hashes) < SHINGLE_WORDS:
-        shingles = {_mix(*hashes, *[0] * (SHINGLE_WORDS - len(hashes)))} if hashes else set()
+    if len(tokens) < SHINGLE_WORDS:
+        hashes = [_hash(w) for w in tokens]
+        shingles = [_mix(*hashes, *[0] * (SHINGLE_WORDS - len(hashes)))] if hashes else []
+        smallest = np.array(shingles, dtype=np.uint64)
     else:
-        shingles = set(map(_mix, hashes, hashes[1:], hashes[2:]))
-    smallest = heapq.nsmallest(SKETCH_SIZE, shingles)
-    return b"".join(_HASH.pack(h) for h in (_hash(" ".join(headline)), *smallest))
+        found = np.fromiter(map(_hash, tokens), dtype=np.uint64, count=len(tokens))
+        smallest = np.unique(_mix_runs(found))[:SKETCH_SIZE]
+    return _HASH.pack(_hash(" ".join(headline))) + smallest.astype(">u8").tobytes()
 
 
 @dataclass(frozen=True, slots=True)

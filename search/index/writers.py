@@ -6,6 +6,7 @@ and written (in memory, a term at a time, instead of Whoosh's sorted runs of tup
 from __future__ import annotations
 
 import math
+import operator
 import os
 import pickle
 import struct
@@ -22,9 +23,10 @@ import numpy as np
 from whoosh import formats
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import SegmentReader
-from whoosh.system import pack_ushort
+from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
@@ -49,6 +51,8 @@ PARALLEL_FROM = 200  # documents to index before writer processes pay off
 MAX_WRITERS = 4  # one writer process per core, up to this many (each writes a segment)
 SMALL_BLOCK = 128  # bytes of a block of postings below which it is not compressed
 _INT = struct.Struct("!i")  # Whoosh's StructFile.write_int
+_TERM_INFO = W3TermInfo._struct  # flags, weight, documents, lengths, max weight, first/last id
+_KEY_VALUE_LENGTHS = struct.Struct("!ii")  # before each entry of Whoosh's hash files
 # Each incremental run writes a segment (a set of open files, one more pass per query); the
 # small ones are folded together at each commit. Merging copies ~30 long articles a second,
 # so only segments this small are: a few changed releases stay a quick reindex.
@@ -250,13 +254,13 @@ class _PostingsInMemory:
 def _write_postings(fieldwriter: Any, schema: Any, lengths: Any, doccount: int,
                     pool: _PostingsInMemory, arrays: PostingArraysWriter | None) -> None:
     """Whoosh's FieldWriter.add_postings for a whole pool, with W3FieldWriter's term steps
-    taken here: each term's postings go into the W3 postings writer's buffers a block at a
-    time instead of one call per posting, with the statistics its add_posting would gather;
-    the postings file's offset is counted instead of asked for twice a term (a system call
-    each time). Each term's document numbers, weights and positions also go to the
-    segment's posting `arrays` (search/index/arrays.py)."""
+    taken here: each term's postings are encoded whole (`_TermEncoder`) instead of one call
+    per posting, and the files' offsets are counted instead of asked for (a system call each
+    time). Each term's document numbers, weights and positions also go to the segment's
+    posting `arrays` (search/index/arrays.py)."""
     postfile = fieldwriter._postfile
     tindex = fieldwriter._tindex
+    tindex.dbfile.file = _CountedFile(tindex.dbfile.file)  # (asked once a term)
     for fieldname, terms in pool.sorted_postings():
         # Whoosh reads a posting's field length byte back as a length; 0 or None do not count
         # in a block's minimum and maximum.
@@ -268,39 +272,58 @@ def _write_postings(fieldwriter: Any, schema: Any, lengths: Any, doccount: int,
         decode = _positions_decoder(fieldobj.format) if arrays is not None else None
         fieldwriter.start_field(fieldname, fieldobj)
         postwriter = fieldwriter._postwriter
-        postwriter._format = fieldobj.format
-        limit = postwriter._blocklimit
+        encode = _TermEncoder(field_lengths, fieldobj.format.fixed_value_size(),
+                              postwriter._blocklimit, postwriter._compression)
         field_id = pack_ushort(fieldwriter._fieldid)
         offset = postfile.tell()
         for tbytes, docs, weights, values in terms:
-            terminfo = postwriter._terminfo = W3TermInfo()
-            postwriter._blockcount = 0
-            start = offset
-            all_ids, all_weights = docs, weights
-            for a in range(0, len(all_ids), limit):
-                if a:
-                    offset += _write_block(postwriter)
-                ids = all_ids[a : a + limit]
-                block_weights = all_weights[a : a + limit]
-                counted = [n for n in map(field_lengths.__getitem__, ids) if n]
-                postwriter._ids = array("I", ids)
-                postwriter._weights = array("f", block_weights)
-                postwriter._values = [v for v in values[a : a + limit] if v]
-                postwriter._maxweight = max(0, *block_weights)
-                postwriter._minlength = min(counted) if counted else None
-                postwriter._maxlength = max(counted) if counted else 0
-            # (Whoosh inlines a term's postings in its entry below inlinelimit postings,
-            # never with the codec's limit of 1.)
-            offset += _write_block(postwriter, last=True)
-            terminfo.set_extent(start, offset - start)
-            postwriter._terminfo = None
+            blocks, entry = encode(docs, weights, values, offset)
+            postfile.write(blocks)
+            offset += len(blocks)
             if arrays is not None:
                 positions = None if decode is None else [decode(v) for v in values]
-                arrays.add(fieldname, tbytes, all_ids, all_weights, positions)
-            tindex.add(field_id + tbytes, terminfo.to_bytes())
+                arrays.add(fieldname, tbytes, docs, weights, positions)
+            _add_term(tindex, field_id + tbytes, entry)
         if offset != postfile.tell():
             raise ReindexError(f"postings of {fieldname} miscounted")
         fieldwriter.finish_field()
+
+
+class _CountedFile:
+    """A file being written that tells its offset by counting the bytes written through it
+    (a buffered file asks the system each time)."""
+
+    def __init__(self, file: Any) -> None:
+        self._file = file
+        self._offset = file.tell()
+
+    def write(self, data: Any) -> int:
+        written = self._file.write(data)
+        self._offset += written
+        return written
+
+    def tell(self) -> int:
+        return self._offset
+
+    def seek(self, *args: Any) -> int:
+        self._offset = self._file.seek(*args)
+        return self._offset
+
+    def __getattr__(self, name: str) -> Any:  # (flush, close, fileno, …)
+        return getattr(self._file, name)
+
+
+def _add_term(tindex: OrderedHashWriter, key: bytes, value: bytes) -> None:
+    """OrderedHashWriter.add in one write (it makes three, each through the file's wrapper)."""
+    if key <= tindex.lastkey:
+        raise ValueError(f"terms must increase: {tindex.lastkey!r}..{key!r}")
+    dbfile = tindex.dbfile
+    offset = dbfile.tell()
+    tindex.index.append(offset)
+    dbfile.write(b"".join((_KEY_VALUE_LENGTHS.pack(len(key), len(value)), key, value)))
+    h = tindex.hashfn(key)
+    tindex.buckets[h & 255].append((h, offset))
+    tindex.lastkey = key
 
 
 def _positions_decoder(fmt: Any) -> Callable[[bytes], list[int]] | None:
@@ -315,31 +338,75 @@ def _positions_decoder(fmt: Any) -> Callable[[bytes], list[int]] | None:
     return fmt.decode_positions if fmt.supports("positions") else None
 
 
-def _write_block(postwriter: Any, last: bool = False) -> int:
-    """W3PostingsWriter._write_block; returns the number of bytes written. A block of less
-    than SMALL_BLOCK bytes is stored uncompressed (as Whoosh meant to: its reader reads
-    either): zlib costs more than it saves on the few dozen bytes of most terms' postings."""
-    written = 0
-    postfile = postwriter._postfile
-    if not postwriter._blockcount:
-        postfile.write(WHOOSH3_HEADER_MAGIC)
-        written += len(WHOOSH3_HEADER_MAGIC)
-    postwriter._terminfo.add_block(postwriter)
-    data = (postwriter._mini_ids(), postwriter._mini_weights(), postwriter._mini_values())
-    databytes = pickle.dumps(data, 2)
-    comp = postwriter._compression if len(databytes) >= SMALL_BLOCK else 0
-    if comp:
-        databytes = zlib.compress(databytes, comp)
-    ids = postwriter._ids
-    info = (len(ids), ids[-1], postwriter._maxweight, comp,
-            length_to_byte(postwriter._minlength), length_to_byte(postwriter._maxlength))
-    infobytes = pickle.dumps(info, 2)
-    blocklength = len(infobytes) + len(databytes)
-    postfile.write(_INT.pack(-blocklength if last else blocklength))
-    postfile.write(infobytes)
-    postfile.write(databytes)
-    postwriter._blockcount += 1
-    return written + _INT.size + blocklength
+class _TermEncoder:
+    """A term's postings as Whoosh's W3 codec writes them (W3PostingsWriter's blocks of at
+    most `limit` postings, each pickled, compressed when long) and its entry in the term index
+    (W3TermInfo's bytes): the same bytes, made without a postings writer's per-block calls.
+    A block of less than SMALL_BLOCK bytes is stored uncompressed (as Whoosh meant to: its
+    reader reads either): zlib costs more than it saves on the few dozen bytes of most
+    terms' postings."""
+
+    def __init__(self, field_lengths: list[int], fixed_size: int | None, limit: int,
+                 compression: int) -> None:
+        self.field_lengths = field_lengths  # per document; 0: not counted
+        self.fixed_size = fixed_size  # of the field format's values
+        self.limit = limit
+        self.compression = compression
+
+    def __call__(self, ids: list[int], weights: list[float], values: list[bytes], offset: int
+                 ) -> tuple[bytes, bytes]:
+        """The bytes of a term's blocks, and its term index entry (its postings to be written
+        at `offset` of the postings file)."""
+        parts = [WHOOSH3_HEADER_MAGIC]
+        total_weight: float = 0
+        min_length: int | None = None
+        max_length = max_weight = 0
+        for a in range(0, len(ids), self.limit):
+            block_ids = ids[a : a + self.limit]
+            block_weights = weights[a : a + self.limit]
+            counted = [n for n in map(self.field_lengths.__getitem__, block_ids) if n]
+            shortest = min(counted) if counted else None
+            longest = max(counted) if counted else 0
+            heaviest = max(0, *block_weights)
+            total_weight += sum(block_weights)
+            if shortest is not None:
+                min_length = shortest if min_length is None else min(min_length, shortest)
+            max_length = max(max_length, longest)
+            max_weight = max(max_weight, heaviest)
+            gaps = (block_ids[0], *map(operator.sub, block_ids[1:], block_ids[:-1]))
+            data = pickle.dumps((gaps, _mini_weights(block_weights),
+                                 self._mini_values(values[a : a + self.limit])), 2)
+            comp = self.compression if len(data) >= SMALL_BLOCK else 0
+            if comp:
+                data = zlib.compress(data, comp)
+            info = pickle.dumps((len(block_ids), block_ids[-1], heaviest, comp,
+                                 length_to_byte(shortest), length_to_byte(longest)), 2)
+            last = a + self.limit >= len(ids)
+            size = len(info) + len(data)
+            parts += (_INT.pack(-size if last else size), info, data)
+        blocks = b"".join(parts)
+        entry = b"".join((
+            _TERM_INFO.pack(False, total_weight, len(ids),
+                            0 if min_length is None else length_to_byte(min_length),
+                            length_to_byte(max_length), max_weight, ids[0], ids[-1]),
+            pack_long(offset), pack_int(len(blocks)),
+        ))
+        return blocks, entry
+
+    def _mini_values(self, values: list[bytes]) -> Any:
+        kept = [v for v in values if v]
+        if self.fixed_size is None or self.fixed_size < 0:
+            return tuple(kept)
+        return None if self.fixed_size == 0 else b"".join(kept)
+
+
+def _mini_weights(weights: list[float]) -> Any:
+    """W3PostingsWriter._mini_weights: none when all are 1, one when all are equal."""
+    if all(w == 1.0 for w in weights):
+        return None
+    if all(w == weights[0] for w in weights):
+        return weights[0]
+    return tuple(weights)
 
 
 class _InMemoryPostings(SegmentWriter):
