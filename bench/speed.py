@@ -7,15 +7,17 @@ from the corpus titles, the XQuAD questions and the space set; Orbita's figure i
 top-10 snippets, exactly as the page asks for them.
 
     python -m bench.speed [--corpora DIR] [--contenders orbita,snowball,plain,tantivy]
-                          [--docs N] [--parts build,incremental,queries]
+                          [--docs N] [--builds N] [--parts build,incremental,queries]
                           [--queries N] [--workdir DIR]
 
 ``--docs N`` builds on a fixed-seed sample of N documents (the same N gives the same files
 every run), so that fixed costs (process start, dictionaries, writer processes) show up
-beside the full corpus; ``--parts build`` measures only the builds. ``--parts queries`` times
-the queries alone, over the indexes an earlier run left in ``--workdir`` (or Orbita's index
-folder ``--index``, e.g. one ``reindex`` wrote). ``--profile FILE`` also runs Orbita's queries
-once more under cProfile and saves the stats (read them with ``python -m pstats FILE``).
+beside the full corpus. ``--builds N`` builds each contender N times in turn and reports the
+median (single builds here vary by up to 30 %). ``--parts build`` measures only the builds;
+``--parts queries`` times the queries alone, over the indexes an earlier run left in
+``--workdir`` (or Orbita's index folder ``--index``, e.g. one ``reindex`` wrote).
+``--profile FILE`` also runs Orbita's queries once more under cProfile and saves the stats
+(read them with ``python -m pstats FILE``).
 ``--against DIR`` also times the engine of another checkout (e.g. ``git worktree add --detach
 DIR main``) over the same index, query by query in turn with this checkout's, so that both see
 the same load on a shared machine; each engine then runs in a child process of its own, started
@@ -34,6 +36,7 @@ import os
 import random
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -318,6 +321,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=20240501)
     ap.add_argument("--docs", type=int, default=0,
                     help="build on a fixed-seed sample of this many documents (0: all)")
+    ap.add_argument("--builds", type=int, default=1,
+                    help="build each contender this many times, in turn; report the median")
     ap.add_argument("--parts", default=",".join(PARTS),
                     help=f"what to measure, of {','.join(PARTS)}")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/orbita-bench/speed"))
@@ -359,7 +364,7 @@ def main(argv: list[str] | None = None) -> None:
     ]
 
     if "build" in parts:
-        report += build_section(names, root, files, args.workdir)
+        report += build_section(names, root, files, args.workdir, args.builds)
     if "orbita" in names and "incremental" in parts:
         report += incremental_section(root, files, args.workdir)
     if "queries" in parts:
@@ -380,29 +385,41 @@ def sample(files: list[Path], n: int, seed: int) -> list[Path]:
     return [f for i, f in enumerate(files) if i in chosen]
 
 
-def build_section(names: list[str], root: Path, files: list[Path], workdir_root: Path) -> list[str]:
+def build_section(names: list[str], root: Path, files: list[Path], workdir_root: Path,
+                  builds: int = 1) -> list[str]:
+    """Each contender's build from scratch, `builds` times in rounds (the contenders' order
+    reversed every other round, so that none always runs first): the median is reported,
+    as one build on this machine can take 30 % longer than the next."""
     input_mb = sum(f.stat().st_size for f in files) / MB
+    runs: dict[str, list[tuple[BuildStats, float]]] = {name: [] for name in names}
+    for round_ in range(builds):
+        for name in names if round_ % 2 == 0 else names[::-1]:
+            print(f"build: {name} ({round_ + 1} of {builds}) …", file=sys.stderr, flush=True)
+            stats, rss, _wall = in_child(
+                build_job, name, str(root), [str(f) for f in files], str(workdir_root / name)
+            )
+            runs[name].append((stats, rss))
     build_rows, rates = [], {}
     for name in names:
-        print(f"build: {name} …", file=sys.stderr, flush=True)
-        workdir = workdir_root / name
-        stats, rss, _wall = in_child(
-            build_job, name, str(root), [str(f) for f in files], str(workdir)
-        )
-        index_mb = dir_size(workdir / "index") / MB
-        rates[name] = stats.docs / stats.seconds
-        build_rows.append(
-            [
-                name,
-                stats.docs,
-                f"{stats.seconds:.1f}",
-                f"{stats.docs / stats.seconds:.0f}",
-                f"{stats.input_bytes / MB / stats.seconds:.2f}",
-                f"{rss:.0f}",
-                f"{index_mb:.0f}",
-            ]
-        )
+        stats = runs[name][-1][0]
+        seconds = statistics.median(s.seconds for s, _ in runs[name])
+        rates[name] = stats.docs / seconds
+        row = [
+            name,
+            stats.docs,
+            f"{seconds:.1f}",
+            f"{stats.docs / seconds:.0f}",
+            f"{stats.input_bytes / MB / seconds:.2f}",
+            f"{max(rss for _, rss in runs[name]):.0f}",
+            f"{dir_size(workdir_root / name / 'index') / MB:.0f}",
+        ]
+        if builds > 1:
+            row.append(", ".join(f"{s.seconds:.1f}" for s, _ in runs[name]))
+        build_rows.append(row)
     header = ["contender", "docs", "build s", "docs/s", "MB/s", "peak RSS MB", "index MB"]
+    if builds > 1:
+        header[2] = f"build s (median of {builds})"
+        header.append("each build s")
     text = table(header, build_rows)
     if "orbita" in rates and "snowball" in rates:
         text += (f"\n\nOrbita builds {rates['orbita'] / rates['snowball']:.2f}× as many "
