@@ -756,6 +756,11 @@ def main(argv: list[str] | None = None) -> None:
         args.out.write_text(text, encoding="utf-8")
         print(text)
         return
+    if args.keep_build:
+        missing = [n for n in sizes if not (args.workdir / f"n{n}" / "results.json").exists()]
+        if missing:
+            raise SystemExit(f"--keep-build: no earlier build of {', '.join(map(str, missing))} "
+                             f"releases in {args.workdir}; run without it first")
     print("generating …", file=sys.stderr, flush=True)
     vocab = generate(args.corpora.resolve(), args.workdir, sizes, args.seed)
     print(f"  {vocab['seconds']:.0f} s; wrap at {vocab['wrap_at']}, coined {vocab['coined']}",
