@@ -360,7 +360,8 @@ class _TermEncoder:
         parts = [WHOOSH3_HEADER_MAGIC]
         total_weight: float = 0
         min_length: int | None = None
-        max_length = max_weight = 0
+        max_length = 0
+        max_weight: float = 0
         for a in range(0, len(ids), self.limit):
             block_ids = ids[a : a + self.limit]
             block_weights = weights[a : a + self.limit]
