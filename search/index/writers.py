@@ -344,7 +344,8 @@ class _TermEncoder:
     (W3TermInfo's bytes): the same bytes, made without a postings writer's per-block calls.
     A block of less than SMALL_BLOCK bytes is stored uncompressed (as Whoosh meant to: its
     reader reads either): zlib costs more than it saves on the few dozen bytes of most
-    terms' postings."""
+    terms' postings. (Whoosh inlines a term's postings in its entry below `inlinelimit`
+    postings: never with the codec's limit of 1.)"""
 
     def __init__(self, field_lengths: list[int], fixed_size: int | None, limit: int,
                  compression: int) -> None:
