@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import struct
 from dataclasses import asdict
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,6 +25,7 @@ from releases_corpus import (
 )
 from searching import search
 
+from search.analysis import words
 from search.engine import Engine
 from search.errors import QueryError
 from search.index import is_copy, sketch
@@ -327,6 +330,41 @@ _ADVISORY = (
 )
 def test_copies_of_a_release(a: tuple[str, str], b: tuple[str, str], copies: bool) -> None:
     assert is_copy(sketch(*a), sketch(*b)) == copies
+
+
+def _reference_sketch(title: str, body: str) -> list[int]:
+    """The sketch as its docstring defines it, one shingle at a time in Python integers:
+    the headline's hash, then the 64 smallest hashes of the text's three-word shingles."""
+    def hashed(text: str) -> int:
+        return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")
+
+    def mixed(a: int, b: int, c: int) -> int:
+        mask = (1 << 64) - 1
+        x = (a * 0x9E3779B97F4A7C15 + b * 0xC2B2AE3D27D4EB4F + c) & mask
+        x = ((x ^ (x >> 31)) * 0xBF58476D1CE4E5B9) & mask
+        return x ^ (x >> 29)
+
+    headline = [w for w, _, _ in words(title)]
+    hashes = [hashed(w) for w in [w for w, _, _ in words(body)] or headline]
+    if 0 < len(hashes) < 3:
+        hashes += [0] * (3 - len(hashes))
+    shingles = {mixed(*hashes[i : i + 3]) for i in range(len(hashes) - 2)}
+    return [hashed(" ".join(headline)), *sorted(shingles)[:64]]
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("Ёмкость бака", " ".join(DOCS.values())),  # more than 64 shingles
+        ("Пуск «Союза-2.1б»", "Пуск ракеты-носителя «Союз-2.1б» с космодрома Восточный."),
+        ("Байконур", ""),  # no body: the headline's words
+        ("", "Пуск перенесён"),  # fewer words than a shingle
+        ("", ""),
+    ],
+)
+def test_a_sketch_holds_the_smallest_hashes_of_the_three_word_shingles(title, body) -> None:
+    data = sketch(title, body)
+    assert list(struct.unpack(f">{len(data) // 8}Q", data)) == _reference_sketch(title, body)
 
 
 def test_engine_search_reads_filters_from_the_text(releases_app) -> None:

@@ -51,9 +51,8 @@ SKETCH_FIELD = "sketch"
 _HASH = struct.Struct(">Q")
 
 
-_MASK = (1 << 64) - 1
-_MULTIPLIERS = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0xBF58476D1CE4E5B9)
-_M1, _M2, _M3 = map(np.uint64, _MULTIPLIERS)
+# a shingle's hash mixes its words' hashes with these (uint64 arithmetic: it wraps around)
+_M1, _M2, _M3 = map(np.uint64, (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0xBF58476D1CE4E5B9))
 _S29, _S31 = np.uint64(29), np.uint64(31)
 
 
@@ -65,17 +64,9 @@ def _hash(text: str) -> int:
 register("word hashes", _hash)
 
 
-def _mix(a: int, b: int, c: int) -> int:
-    """One 64-bit hash of three word hashes (order matters), well spread for MinHash."""
-    m1, m2, m3 = _MULTIPLIERS
-    x = (a * m1 + b * m2 + c) & _MASK
-    x = ((x ^ (x >> 31)) * m3) & _MASK
-    return x ^ (x >> 29)
-
-
 def _mix_runs(h: np.ndarray) -> np.ndarray:
-    """`_mix` of every run of three hashes in `h` at once (uint64 arithmetic wraps as
-    `& _MASK` does)."""
+    """One 64-bit hash for every run of three word hashes in `h` (order matters), well
+    spread for MinHash."""
     x = h[:-2] * _M1 + h[1:-1] * _M2 + h[2:]
     x = (x ^ (x >> _S31)) * _M3
     return x ^ (x >> _S29)
@@ -87,13 +78,10 @@ def sketch(title: str, body: str) -> bytes:
     hashes, all shingles at once: hashing every shingle's text took most of the time."""
     headline = [w for w, _, _ in words(title)]
     tokens = [w for w, _, _ in words(body)] or headline
-    if len(tokens) < SHINGLE_WORDS:
-        hashes = [_hash(w) for w in tokens]
-        shingles = [_mix(*hashes, *[0] * (SHINGLE_WORDS - len(hashes)))] if hashes else []
-        smallest = np.array(shingles, dtype=np.uint64)
-    else:
-        found = np.fromiter(map(_hash, tokens), dtype=np.uint64, count=len(tokens))
-        smallest = np.unique(_mix_runs(found))[:SKETCH_SIZE]
+    hashes = np.fromiter(map(_hash, tokens), dtype=np.uint64, count=len(tokens))
+    if 0 < len(hashes) < SHINGLE_WORDS:  # one shingle, its missing words hashed as 0
+        hashes = np.concatenate((hashes, np.zeros(SHINGLE_WORDS - len(hashes), np.uint64)))
+    smallest = np.unique(_mix_runs(hashes))[:SKETCH_SIZE]
     return _HASH.pack(_hash(" ".join(headline))) + smallest.astype(">u8").tobytes()
 
 
