@@ -399,6 +399,49 @@ def test_the_writer_writes_the_postings_whoosh_own_writer_writes(corpus, tmp_pat
     assert ("folded", "байконур".encode()) in ours
 
 
+def term_statistics(index_dir: Path) -> dict[tuple[str, bytes], tuple[tuple, list[tuple]]]:
+    """Every term's statistics as Whoosh keeps them in its term entry (weight, documents,
+    lengths, largest weight, first and last document), and each of its postings blocks'."""
+    ix = whoosh_index.open_dir(current_generation(index_dir))
+    found = {}
+    try:
+        with ix.reader() as reader:
+            for fieldname, tbytes in reader.all_terms():
+                info = reader.term_info(fieldname, tbytes)
+                entry = (info.weight(), info.doc_frequency(), info.min_length(),
+                         info.max_length(), info.max_weight(), info.min_id(), info.max_id())
+                matcher, blocks = reader.postings(fieldname, tbytes), []
+                while matcher.is_active():
+                    blocks.append((matcher.block_min_id(), matcher.block_max_id(),
+                                   matcher.block_min_length(), matcher.block_max_length(),
+                                   matcher.block_max_weight()))
+                    matcher._next_block()
+                found[(fieldname, tbytes)] = (entry, blocks)
+    finally:
+        ix.close()
+    return found
+
+
+def test_the_writer_keeps_the_term_and_block_statistics_whoosh_own_writer_keeps(
+        corpus, tmp_path, monkeypatch):
+    """A term's entry and each block of its postings (128 a block) hold what Whoosh's own
+    writer puts there: what its scoring and block skipping read."""
+    # «ракета» in every release: two blocks of postings, the longest release in the first,
+    # the second's releases longer than most (each block's shortest and longest differ)
+    for n in range(140):
+        repeats = 1 + n % 5 + 6 * (n >= 128) + 20 * (n == 0)
+        write(corpus / f"launch-{n:03d}.txt", f"Запуск {n}\n\n"
+              + "Ракета «Союз» стартовала с космодрома Байконур. " * repeats
+              + f"Спутник номер {n} выведен на орбиту, ракеты серии «Союз» готовятся.")
+    reindex(corpus, tmp_path / "ours")
+    monkeypatch.setattr(writers, "_SegmentWriter", SegmentWriter)
+    reindex(corpus, tmp_path / "whoosh")
+    ours = term_statistics(tmp_path / "ours")
+    assert ours == term_statistics(tmp_path / "whoosh")
+    rocket = ours[("body", "ракета".encode())]
+    assert rocket[0][1] == 140 and len(rocket[1]) == 2
+
+
 @pytest.mark.parametrize("narrow", [arrays.NARROW, 1], ids=["two-byte", "four-byte"])
 def test_each_segments_posting_arrays_hold_its_terms_documents_and_weights(
         corpus, tmp_path, monkeypatch, narrow):
