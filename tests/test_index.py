@@ -9,8 +9,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pytest
@@ -380,6 +382,19 @@ def test_folded_segments_hold_the_postings_a_full_build_writes(corpus, tmp_path)
     assert ("body", "пристыковаться".encode()) in fresh
 
 
+T = TypeVar("T")
+
+
+def by_both_writers(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                    read: Callable[[Path], T]) -> tuple[T, T]:
+    """What `read` finds in the corpus's index as this writer writes it, and as Whoosh's own
+    single-process writer does."""
+    reindex(corpus, tmp_path / "ours")
+    monkeypatch.setattr(writers, "_SegmentWriter", SegmentWriter)
+    reindex(corpus, tmp_path / "whoosh")
+    return read(tmp_path / "ours"), read(tmp_path / "whoosh")
+
+
 def test_the_writer_writes_the_postings_whoosh_own_writer_writes(corpus, tmp_path, monkeypatch):
     """Postings gathered in memory (positions in one buffer, gathered a chunk of terms at a
     time) are the very postings Whoosh's own writer and posting pool write: weights and
@@ -389,11 +404,8 @@ def test_the_writer_writes_the_postings_whoosh_own_writer_writes(corpus, tmp_pat
           "серии «Союз» стартуют с космодрома Байконур.")
     write(corpus / "baiterek.txt", "Бәйтерек\n\nБайқоңыр ғарыш айлағынан «Бәйтерек» кешенінің "
           "құрылысы туралы келіссөздер жүргізілді; NASA and Roscosmos signed the agreement.")
-    reindex(corpus, tmp_path / "ours")
-    monkeypatch.setattr(writers, "_SegmentWriter", SegmentWriter)
-    reindex(corpus, tmp_path / "whoosh")
-    ours = postings_by_release(tmp_path / "ours")
-    assert ours == postings_by_release(tmp_path / "whoosh")
+    ours, whooshs = by_both_writers(corpus, tmp_path, monkeypatch, postings_by_release)
+    assert ours == whooshs
     rockets = ours[("body", "ракета".encode())]
     assert [release for release, _, _ in rockets] == ["soyuz.txt"]
     assert ("folded", "байконур".encode()) in ours
@@ -433,11 +445,8 @@ def test_the_writer_keeps_the_term_and_block_statistics_whoosh_own_writer_keeps(
         write(corpus / f"launch-{n:03d}.txt", f"Запуск {n}\n\n"
               + "Ракета «Союз» стартовала с космодрома Байконур. " * repeats
               + f"Спутник номер {n} выведен на орбиту, ракеты серии «Союз» готовятся.")
-    reindex(corpus, tmp_path / "ours")
-    monkeypatch.setattr(writers, "_SegmentWriter", SegmentWriter)
-    reindex(corpus, tmp_path / "whoosh")
-    ours = term_statistics(tmp_path / "ours")
-    assert ours == term_statistics(tmp_path / "whoosh")
+    ours, whooshs = by_both_writers(corpus, tmp_path, monkeypatch, term_statistics)
+    assert ours == whooshs
     rocket = ours[("body", "ракета".encode())]
     assert rocket[0][1] == 140 and len(rocket[1]) == 2
 
