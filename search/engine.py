@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from .analysis import SERVER_LEMMA_CACHE, bound_lemma_cache, terms, words
+from .caching import map_large_blocks
 from .errors import IndexMissing, QueryError
 from .index import MANIFEST, IndexHandle, Snapshot, open_index
 from .query import (
@@ -93,7 +94,7 @@ __all__ = [
     "Release",
     "SearchRequest",
     "SearchResult",
-    "size_caches_for_serving",
+    "prepare_to_serve",
 ]
 
 MAX_QUERY_CHARS = 1000
@@ -108,10 +109,12 @@ SORTS = ("relevance", "date")
 MAX_EXPORT_ROWS = 10_000
 
 
-def size_caches_for_serving() -> None:
-    """Bound this process's word caches for serving rather than indexing (search/caching.py):
-    a server calls this once, before it forks its workers."""
+def prepare_to_serve() -> None:
+    """Bound this process's word caches for serving rather than indexing, and have memory
+    freed with an index generation go back to the system (search/caching.py): a server
+    calls this once, before it forks its workers."""
     bound_lemma_cache(SERVER_LEMMA_CACHE)
+    map_large_blocks()
 
 
 @dataclass(frozen=True)

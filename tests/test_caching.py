@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import search.engine  # noqa: F401  (imports every module that keeps a cache)
 from search import caching
@@ -51,8 +54,40 @@ def test_a_servers_lemma_cache_holds_fewer_words_and_the_same_lemmas() -> None:
         assert [lemmas(w.lower()) for w in words] == expected
         assert stats()["lemmas"] == (3, 3)
         assert lemmas("переговорах") == ("переговоры", "переговор")
-        search.engine.size_caches_for_serving()  # what orbita-serve does before forking
+        search.engine.prepare_to_serve()  # what orbita-serve does before forking
         assert stats()["lemmas"] == (0, SERVER_LEMMA_CACHE)
     finally:
         bound_lemma_cache(LEMMA_CACHE)
     assert stats()["lemmas"] == (0, LEMMA_CACHE)
+
+
+_FREED_BLOCKS = """
+import re, sys
+from pathlib import Path
+import search.engine
+
+def anon_mb():
+    status = Path("/proc/self/status").read_text()
+    return int(re.search(r"RssAnon:\\s+(\\d+)", status).group(1)) // 1024
+
+search.engine.prepare_to_serve()
+first = b"a" * (8 << 20)  # an old generation's table, mapped and freed: glibc would now
+del first                 # take blocks below 8 MB from the heap
+tables, pins = [], []
+for _ in range(32):  # each block followed by a small one that stays: no two holes join
+    tables.append(b"t" * (1 << 20))
+    pins.append(b"p" * (64 << 10))
+held = anon_mb()
+del tables
+print(held, anon_mb())
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_a_server_gives_back_the_memory_of_the_tables_it_lets_go() -> None:
+    if not caching.map_large_blocks():
+        pytest.skip("the C library has no mallopt")
+    out = subprocess.run([sys.executable, "-c", _FREED_BLOCKS], capture_output=True,
+                         text=True, check=True, timeout=60).stdout
+    held, after = map(int, out.split())
+    assert held - after >= 30  # of the 32 MB freed (without: 0, the heap keeps them)

@@ -29,7 +29,7 @@ from typing import Any
 
 from flask import Flask
 
-from search.engine import size_caches_for_serving
+from search.engine import prepare_to_serve
 
 from . import create_app, worker
 from .access import get_engine
@@ -94,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> None:
           f"{args.workers if hasattr(os, 'fork') and not args.dev else 1} process(es))",
           flush=True)
 
-    size_caches_for_serving()  # before the workers fork: theirs are bounded too
+    prepare_to_serve()  # before the workers fork: theirs are bounded too
     if args.dev:
         from werkzeug.serving import WSGIRequestHandler
 
