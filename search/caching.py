@@ -33,7 +33,8 @@ Process-wide (shared by all threads and index generations):
   recently used first.
 - **phrase documents** (ranking/bm25f.py): (generation folder, its segment ids, field, the
   phrase's terms slot by slot) → the document numbers holding the phrase; the process (a newer
-  generation has its own key); 2,000,000 document numbers (~16 MB), least recently used first.
+  generation has its own key); 2,000,000 document numbers, an entry's own memory counted
+  as 96 of them (~16 MB), least recently used first.
 
 Per index generation (held by its :class:`~search.index.Snapshot`, dropped with it when the
 handle has moved to a newer generation and the last request reading it has ended):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -91,3 +92,25 @@ def test_a_server_gives_back_the_memory_of_the_tables_it_lets_go() -> None:
                          text=True, check=True, timeout=60).stdout
     held, after = map(int, out.split())
     assert held - after >= 30  # of the 32 MB freed (without: 0, the heap keeps them)
+
+
+def test_the_phrase_cache_full_of_short_answers_stays_near_its_stated_size() -> None:
+    # its bound is stated as about 16 MB: entries of one document each, whose keys and
+    # bookkeeping outweigh their document numbers, must not hold several times that
+    from search.ranking.bm25f import _phrase_docs
+
+    _phrase_docs.clear()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(150_000):
+            docs = np.array([n], dtype=np.int64)
+            docs.flags.writeable = False
+            key = ("/srv/orbita/index/gen-000042", ("k3l9m2n8b7v6c5x4",), "body",
+                   (("российский",), (f"космодром{n}",)))
+            _phrase_docs.put(key, docs)
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+        _phrase_docs.clear()
+    assert held < 20 * 2**20, held / 2**20

@@ -29,10 +29,13 @@ Scores = np.ndarray  # one float per document number of the snapshot
 
 # The documents holding a phrase, per generation: the same phrases come back query after query
 # (a synonym's phrase, «российская федерация» for «Россия»), and reading positions is the
-# costly part of a search. Bounded by the document numbers held (about 16 MB).
+# costly part of a search. Bounded by the document numbers held, 8 bytes each, with an entry's
+# key, array and bookkeeping counted as _ENTRY_COST of them (measured: ~740 bytes): about 16 MB.
 CACHED_PHRASE_DOCS = 2_000_000
+_ENTRY_COST = 96
 _phrase_docs: LockedLRU = register(
-    "phrase documents", LockedLRU(CACHED_PHRASE_DOCS, getsizeof=lambda docs: 16 + len(docs))
+    "phrase documents",
+    LockedLRU(CACHED_PHRASE_DOCS, getsizeof=lambda docs: _ENTRY_COST + len(docs)),
 )
 
 
