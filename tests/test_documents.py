@@ -381,6 +381,13 @@ def test_text_that_is_not_front_matter(tmp_path: Path, text: str, title: str, bo
         ("01.01.1800", None),  # not a press release date
         ("14 мартобря 2018", None),
         ("вчера", None),
+        ("2024 жылғы 12 сәуір", "2024-04-12"),  # Kazakh: the year first
+        ("12 сәуір 2024 ж.", "2024-04-12"),
+        ("2023 ЖЫЛҒЫ 5 ЖЕЛТОҚСАН", "2023-12-05"),
+        ("2024 жылдың қаңтарында", "2024-01"),  # in January 2024
+        ("2024 жылы шілдеде", "2024-07"),
+        ("31 ақпан 2024", None),
+        ("2024 жылы 12 адам", None),  # twelve people, no month
     ],
 )
 def test_front_matter_date_formats(tmp_path: Path, value: str, expected: str | None) -> None:
@@ -402,6 +409,11 @@ def test_front_matter_date_formats(tmp_path: Path, value: str, expected: str | N
         ("В Москве 14 мая 2018 г. прошла встреча с журналистами.", None),
         ("Иван Петров в зале суда на заседании, 8 июня 2019 года", None),  # a caption
         ("Текст по Концепции (от 26.12.2016) и далее.", None),
+        ("Астана, 2024 жылғы 15 наурыз", "2024-03-15"),
+        ("2023 жылғы 5 желтоқсан, 10:30", "2023-12-05"),
+        ("12 қыркүйек 2022 жыл", "2022-09-12"),
+        ("Байқоңыр, 3 қазан 2023 ж.", "2023-10-03"),
+        ("2024 жылғы 12 сәуірде Байқоңырдан зымыран ұшырылды.", None),  # a sentence
     ],
 )
 def test_dateline_after_the_title(tmp_path: Path, line: str, expected: str | None) -> None:

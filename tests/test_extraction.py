@@ -239,7 +239,8 @@ def test_headline_from_a_title_classed_element_when_title_is_a_breadcrumb() -> N
         ("14 мая 2018, 10:30 — Пресс-служба", "2018-05-14"),
         ("Звёздный городок, май 2018 г.", "2018-05"),
         ("16/07/2022 20 просмотров", "2022-07-16"),
-        ("Астана, 26 желтоқсан 2016", None),  # a Kazakh month name is not read (yet)
+        ("Астана, 26 желтоқсан 2016", "2016-12-26"),
+        ("Астана, 2024 жылғы 12 сәуір, 10:00", "2024-04-12"),  # Kazakh: the year first
     ],
 )
 def test_dateline_under_the_headline(under_headline: str, date: str | None) -> None:
@@ -255,6 +256,7 @@ def test_dateline_under_the_headline(under_headline: str, date: str | None) -> N
          "2018-05-14"),
         ("<h3>Release Date</h3> March 9, 2018 10:00AM (EST)", "2018-03-09"),
         ("<p>Опубликовано: 14.05.2018</p>", "2018-05-14"),
+        ("<p>Жарияланған күні: 2024 жылғы 12 сәуір</p>", "2024-04-12"),  # Kazakh
         # two different labelled dates are a list of other releases, not this one's
         ("<p>Опубликовано: 14.05.2018</p><p>Опубликовано: 01.02.2017</p>", None),
         ("<p>Дата запуска назначена: 14.05.2018</p>", None),  # not a label of the release

@@ -34,7 +34,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from ..errors import DocumentError
-from .dates import date_line, month_number, parse_date
+from .dates import date_line, kazakh_date_end, month_number, parse_date
 from .html import (
     BLOCK_TAGS,
     CELL_TAGS,
@@ -840,7 +840,10 @@ def _date_opening(value: str, lang: str) -> str | None:
     if _ISO_START.match(value):
         return parse_date(value[:10])
     m = _YEAR.search(value)
-    return date_line(value[: m.end()]) if m else None
+    if not m:
+        return None
+    end = kazakh_date_end(value, m.start()) or m.end()  # with its month: «2024 жылғы 12 сәуір»
+    return date_line(value[:end])
 
 
 def _dateline_after(blocks: list[_Block], headline_at: int | None, lang: str) -> str | None:

@@ -1,5 +1,5 @@
 """Dates of releases: in metadata values and in datelines («14 мая 2018 г.», «Байконур, 14.05.2018»,
-«May 14, 2018»); a month alone gives ``YYYY-MM``."""
+«May 14, 2018», «Астана, 2024 жылғы 12 сәуір»); a month alone gives ``YYYY-MM``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date as _date
 
 from .text import EDGE_CHARS
 
-__all__ = ["date_line", "month_number", "parse_date"]
+__all__ = ["date_line", "kazakh_date_end", "month_number", "parse_date"]
 
 _RU_MONTH_STEMS = (
     ("январ", 1), ("феврал", 2), ("март", 3), ("апрел", 4), ("июн", 6), ("июл", 7),
@@ -17,6 +17,20 @@ _RU_MONTH_STEMS = (
 )
 # январь, января, январе, январю, январём; март, марта, марте, марту, мартом
 _RU_MONTH_ENDINGS = frozenset({"", "ь", "я", "е", "ю", "ем", "ём", "а", "у", "ом"})
+_KK_MONTH_STEMS = (
+    ("қаңтар", 1), ("ақпан", 2), ("наурыз", 3), ("сәуір", 4), ("мамыр", 5), ("маусым", 6),
+    ("шілде", 7), ("тамыз", 8), ("қыркүйек", 9), ("қазан", 10), ("қараша", 11),
+    ("желтоқсан", 12),
+)
+# сәуір, сәуірде, сәуірдің, сәуірінде, сәуірдегі; шілде, шілдеде, шілдесінде; the endings of
+# both vowel classes for every month (a form of the wrong class never occurs in real text)
+_KK_MONTH_ENDINGS = frozenset(
+    possessive + case
+    for possessive in ("", "ы", "і", "сы", "сі")
+    for case in ("", "да", "де", "та", "те", "нда", "нде", "дағы", "дегі", "тағы", "тегі",
+                 "ндағы", "ндегі", "дың", "дің", "тың", "тің", "ның", "нің", "ға", "ге",
+                 "қа", "ке", "на", "не", "нан", "нен", "дан", "ден", "тан", "тен")
+)
 _MONTH_WORDS = {
     "май": 5, "мая": 5, "мае": 5, "маю": 5, "маем": 5,
     "янв": 1, "фев": 2, "февр": 2, "мар": 3, "апр": 4, "авг": 8, "сен": 9, "сент": 9,
@@ -35,24 +49,31 @@ def month_number(word: str) -> int | None:
     for stem, number in _RU_MONTH_STEMS:
         if word.startswith(stem) and word[len(stem) :] in _RU_MONTH_ENDINGS:
             return number
+    for stem, number in _KK_MONTH_STEMS:
+        if word.startswith(stem) and word[len(stem) :] in _KK_MONTH_ENDINGS:
+            return number
     return None
 
 
+_KK_YEAR = r"(?i:жылғы|жылы|жылдың|ж\.)"  # "2024 жылғы": of the year 2024
 _DATE_PATTERNS = (
     # (regex, group order as (year, month, day) indexes; month may be a word; no day: a month)
     (re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)"), (1, 2, 3)),
     (re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)"), (3, 2, 1)),
     (re.compile(r"(?<!\d)(\d{1,2})\s+([^\W\d_]{3,})\.?,?\s+(\d{4})(?!\d)"), (3, 2, 1)),
     (re.compile(r"\b([A-Za-z]{3,})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)"), (3, 1, 2)),
-    # Only when no full date is there: "в мае 2018", "May 2018", "2018-05".
+    # Kazakh: the year first, "2024 жылғы 12 сәуір"
+    (re.compile(rf"(?<!\d)(\d{{4}})\s*{_KK_YEAR}\s*(\d{{1,2}})\s+([^\W\d_]{{3,}})"), (1, 3, 2)),
+    # Only when no full date is there: "в мае 2018", "May 2018", "2024 жылғы сәуір", "2018-05".
     (re.compile(r"(?<!\w)(?:(?:[вВ]|[Ii]n)\s+)?([^\W\d_]{3,})\.?,?\s+(\d{4})(?!\d)"), (2, 1, 0)),
+    (re.compile(rf"(?<!\d)(\d{{4}})\s*{_KK_YEAR}\s+([^\W\d_]{{3,}})"), (1, 2, 0)),
     (re.compile(r"(?<![\d-])(\d{4})-(\d{2})(?![\d-])"), (1, 2, 0)),
 )
 # Before a dateline's date: a place or a weekday ("Байконур, ", "WASHINGTON — "), at most four
 # words; a longer lead-in is a sentence or a photo caption, not a dateline.
 _PLACE = re.compile(r"(?=.{0,50}$)[«\"„]?[^\W\d_][^\s\d]*(?:\s+[^\s\d]+){0,3}?\s*[,.:;|—–-]\s*")
 _DATE_TAIL = re.compile(
-    r"\s*(?i:г\.?|года)?"
+    r"\s*(?i:г\.?|года|ж\.?|жыл(?:ы|ғы)?)?"
     r"(?:\s*[,.;]?\s*\d{1,2}[:.]\d{2}(?:\s*[^\W\d_]{2,4})?)?"
     r"(?:\s*[,;—–-]\s*[^\W\d_][^\d]{0,40}?)?"
     r"\s*[.,;:]?"
@@ -79,6 +100,16 @@ def _iter_dates(text: str) -> Iterator[tuple[re.Match[str], str]]:
                 yield m, _date(year, month, day).isoformat()
             except ValueError:  # 31.02.2018 is not a date
                 continue
+
+
+_KK_YEAR_FIRST = re.compile(rf"\d{{4}}\s*{_KK_YEAR}(?:\s*\d{{1,2}})?\s+[^\W\d_]{{3,}}")
+
+
+def kazakh_date_end(text: str, at: int) -> int | None:
+    """Where a Kazakh date that opens with its year at `at` ends, with its month: «2024 жылғы
+    12 сәуір, 10:00» (the other dates end with their year)."""
+    m = _KK_YEAR_FIRST.match(text, at)
+    return m.end() if m else None
 
 
 def parse_date(value: str | None) -> str | None:
