@@ -80,6 +80,11 @@ def test_filters_from_parameters(params: dict, expected: Filters) -> None:
         ('"source:roscosmos" title:союз', '"source:roscosmos" title:союз', Filters()),
         ("(союз OR прогресс) дата:2018", "(союз OR прогресс)",
          Filters(date_from="2018", date_to="2018")),
+        # named in Kazakh
+        ("Байқоңыр дереккөз:Қазғарыш жыл:2023", "Байқоңыр",
+         Filters(("kazcosmos",), date_from="2023", date_to="2023")),
+        ("ұшыру тіл:kk күні:2024-04", "ұшыру",
+         Filters(langs=("kk",), date_from="2024-04", date_to="2024-04")),
     ],
 )
 def test_filters_in_the_query_text(text: str, words: str, expected: Filters) -> None:

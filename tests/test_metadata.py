@@ -151,6 +151,10 @@ def test_lang_from_the_text(tmp_path: Path, text: str, lang: str) -> None:
         ("ЕКА", "esa", "ЕКА"),
         ("nasa", "nasa", "NASA"),
         ("mdai-kz", "mdai-kz", "МЦРИАП РК"),
+        ("ҚР ЦДИАӨМ Аэроғарыш комитеті", "mdai-kz", "МЦРИАП РК"),  # Kazakh names
+        ("Қазақстан Республикасы Цифрлық даму, инновациялар және аэроғарыш өнеркәсібі "
+         "министрлігі", "mdai-kz", "МЦРИАП РК"),
+        ("«ҚАЗҒАРЫШ»", "kazcosmos", "Казкосмос"),
         ("Байконур-Информ", "байконур-информ", "Байконур-Информ"),  # unknown: its own name
         ("Central  Bank of Russia", "central-bank-of-russia", "Central Bank of Russia"),
     ],
@@ -163,3 +167,14 @@ def test_sources_have_one_key_and_one_name(raw: str, key: str, name: str) -> Non
 @pytest.mark.parametrize("raw", [None, "", "  ", "«»"])
 def test_no_source(raw: str | None) -> None:
     assert resolve(raw) is None
+
+
+def test_a_kazakh_release_names_its_date_agency_and_language_in_kazakh(tmp_path: Path) -> None:
+    doc = load(tmp_path, "kk/launch.txt",
+               "---\nкүні: 2024 жылғы 12 сәуір\nдереккөз: Қазғарыш\nтіл: kk\n---\n"
+               "Байқоңырдан «Союз МС-25» ұшырылды\n\n"
+               "Байқоңыр ғарыш айлағынан зымыран сәтті ұшырылды.")
+    assert (doc.date, doc.lang) == ("2024-04-12", "kk")
+    agency = resolve(doc.source)
+    assert agency is not None and (agency.key, agency.name) == ("kazcosmos", "Казкосмос")
+    assert doc.title == "Байқоңырдан «Союз МС-25» ұшырылды"

@@ -131,7 +131,7 @@ def test_phrase_with_function_words(engine):
     assert ids(engine, '"на космодроме"') == [SEED_ID]
 
 
-@pytest.mark.parametrize("op", ["OR", "ИЛИ", "|", "or"])
+@pytest.mark.parametrize("op", ["OR", "ИЛИ", "|", "or", "немесе", "НЕМЕСЕ"])
 def test_or_finds_either_word(engine, op):
     assert set(ids(engine, f"Байтерек {op} Artemis")) == {SEED_ID, "launch-en.txt"}
 
@@ -150,6 +150,7 @@ def test_title_field(engine):
     assert "soyuz-2018.txt" in ids(engine, "корабль")
     assert ids(engine, "title:корабль") == []
     assert ids(engine, "заголовок:переговоры") == [SEED_ID]
+    assert ids(engine, "тақырып:переговоры") == [SEED_ID]  # (Kazakh)
     assert ids(engine, 'title:"союз мс-18"') == ["soyuz-2021.txt"]
 
 

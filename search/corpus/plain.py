@@ -20,11 +20,12 @@ from .text import (
 
 __all__ = ["parse_plain"]
 
-_FM_KEYS = {
-    "date": "date", "дата": "date", "published": "date",
+_FM_KEYS = {  # in English, Russian and Kazakh
+    "date": "date", "дата": "date", "published": "date", "күні": "date",
     "source": "source", "источник": "source", "publisher": "source", "agency": "source",
-    "title": "title", "заголовок": "title",
-    "lang": "lang", "language": "lang", "язык": "lang",
+    "дереккөз": "source", "агенттік": "source",
+    "title": "title", "заголовок": "title", "тақырып": "title",
+    "lang": "lang", "language": "lang", "язык": "lang", "тіл": "lang",
 }
 _FM_LINE = re.compile(r"\s*([^\W\d][\w-]*)\s*:\s*(.*?)\s*")
 _YAML_LINE = re.compile(r"[\w.-]+\s*:.*|\s+.*|-\s.*|#.*")

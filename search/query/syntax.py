@@ -8,14 +8,16 @@ is taught in one place and corrections know exactly what is syntax.
 typed                               kind       meaning
 ==================================  =========  ==============================================
 ``(`` ``)``                         ( )        grouping
-``OR`` ``ИЛИ`` ``|``                or         either side
+``OR`` ``ИЛИ`` ``НЕМЕСЕ`` ``|``     or         either side
 ``"фраза"`` ``-"фраза"``            phrase     the words in this order (``-``: without them)
 ``title:"фраза"``                   phrase     … in the title
 ``слово`` ``-слово``                word       a word (``-``: without it)
 ``=слово`` ``!слово``               word       only this form (``exact``)
 ``косм*``                           word       words starting so (``prefix``)
-``title:слово`` ``заголовок:``      word       in the title (``field`` = "title")
-``source:roscosmos`` ``date:2018``  filter     a filter (``field`` = source, lang, date, year)
+``title:слово`` ``заголовок:``      word       in the title (``field`` = "title"; also
+                                               ``тақырып:``)
+``source:roscosmos`` ``date:2018``  filter     a filter (``field`` = source, lang, date, year;
+                                               named in English, Russian or Kazakh)
 ==================================  =========  ==============================================
 
 Anything typed is valid input: an unclosed quote runs to the end, a stray bracket is a token
@@ -30,14 +32,15 @@ from dataclasses import dataclass
 __all__ = ["FILTER_FIELDS", "OR_WORDS", "QUOTES", "TITLE_FIELDS", "Token", "tokenize"]
 
 QUOTES = "\"“”„"
-OR_WORDS = frozenset({"or", "или", "|"})
-TITLE_FIELDS = frozenset({"title", "заголовок", "t"})
-# The names of filters, in English and Russian, and the filter each names.
+OR_WORDS = frozenset({"or", "или", "немесе", "|"})
+TITLE_FIELDS = frozenset({"title", "заголовок", "тақырып", "t"})
+# The names of filters, in English, Russian and Kazakh, and the filter each names.
 FILTER_FIELDS = {
-    "source": "source", "источник": "source", "агентство": "source",
-    "lang": "lang", "язык": "lang",
-    "date": "date", "дата": "date",
-    "year": "year", "год": "year",
+    "source": "source", "источник": "source", "агентство": "source", "дереккөз": "source",
+    "агенттік": "source",
+    "lang": "lang", "язык": "lang", "тіл": "lang",
+    "date": "date", "дата": "date", "күні": "date",
+    "year": "year", "год": "year", "жыл": "year",
 }
 
 _TOKEN_RE = re.compile(
