@@ -69,7 +69,21 @@ def placeholders(message: object) -> set[str]:
 
 @pytest.mark.parametrize("lang", ["kk", "en"])
 def test_every_catalogue_has_the_russian_keys_and_no_other(lang: str) -> None:
-    assert set(CATALOGUES[lang].messages) == set(CATALOGUES["ru"].messages)
+    # (but agencies' names, given only where they differ from search/data/sources.txt's)
+    def keys(lang: str) -> set[str]:
+        return {k for k in CATALOGUES[lang].messages if not k.startswith("agencies.")}
+
+    assert keys(lang) == keys("ru")
+
+
+def test_agencies_are_named_by_the_keys_of_the_agencies_table() -> None:
+    table = (Path(__file__).resolve().parent.parent / "search" / "data" / "sources.txt")
+    known = {line.split("|")[0].strip() for line in table.read_text("utf-8").splitlines()
+             if line.strip() and not line.startswith("#")}
+    for lang in LANGUAGES:
+        named = {k.removeprefix("agencies.") for k in CATALOGUES[lang].messages
+                 if k.startswith("agencies.")}
+        assert named <= known, (lang, named - known)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -393,6 +407,25 @@ def test_hits_and_facets_show_dates_and_languages_in_the_interface_language(
     assert times["2018-06-01"] == date and times["2018-05"] == month
     langs = [a.text for a in soup.select("aside.facets [data-facet=lang] a")]
     assert language in langs
+
+
+@pytest.mark.parametrize(("lang", "roscosmos", "esa"), [
+    ("ru", "Роскосмос", "ЕКА"),
+    ("kk", "Роскосмос", "ESA"),
+    ("en", "Roscosmos", "ESA"),
+])
+def test_agencies_are_named_in_the_interface_language(rclient, lang, roscosmos, esa) -> None:
+    soup = BeautifulSoup(rclient.get(f"/?q=Байконур OR станции&per_page=20&ui={lang}")
+                         .get_data(as_text=True), "html.parser")
+    hits = {s.text for s in soup.select("ol.hits .source")}
+    facet = {a.text for a in soup.select("aside.facets [data-facet=source] a")}
+    form = {s.text for s in soup.select("fieldset.sources label span")}
+    for shown in (hits, facet, form):
+        assert {roscosmos, esa} <= shown, shown
+    assert CATALOGUES[lang].agency("kazcosmos", "Казкосмос") == {
+        "ru": "Казкосмос", "kk": "Қазғарыш", "en": "KazCosmos"}[lang]
+    feed = rclient.get(f"/feed?q=Байконур&ui={lang}").get_data(as_text=True)
+    assert f'term="roscosmos" label="{roscosmos}"' in feed
 
 
 # --- errors in the interface language, by their code -----------------------------------------

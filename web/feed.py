@@ -143,7 +143,7 @@ def build_feed(data: dict[str, Any], generated: datetime) -> bytes:
         if hit.get("source_url"):  # the release on its agency's site
             _add(entry, "link", rel="via", href=_text(hit["source_url"]))
         if hit.get("source"):
-            label = hit.get("source_label") or hit["source"]
+            label = cat.agency(hit["source"], hit.get("source_label"))
             _add(_add(entry, "author"), "name", _text(label))
             _add(entry, "category", term=hit["source"], label=_text(label))
         _add(entry, "summary", _text(hit["snippet_html"]), type="html")

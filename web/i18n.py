@@ -150,6 +150,12 @@ class Catalogue:
         key = f"languages.{code}"
         return str(self.messages[key]) if code and key in self.messages else code or ""
 
+    def agency(self, key: str | None, name: str | None = None) -> str:
+        """An agency's name in this language (``[agencies]``: only where it differs from the
+        name search/data/sources.txt gives, `name`): roscosmos → "Roscosmos" in English."""
+        found = self.messages.get(f"agencies.{key}") if key else None
+        return str(found or name or key or "")
+
     def _values(self, params: Mapping[str, Any]) -> dict[str, Any]:
         return {k: self.number(v) if isinstance(v, int) and not isinstance(v, bool) else v
                 for k, v in params.items()}
@@ -291,4 +297,5 @@ def init_app(app: Flask) -> None:
         month=lambda value: current().month(value),
         number=lambda n: current().number(n),
         language=lambda code: current().language(code),
+        agency=lambda key, name=None: current().agency(key, name),
     )

@@ -56,7 +56,7 @@ def facet_labels(facets: Mapping[str, list[dict[str, Any]]], cat: Catalogue) -> 
     """Every facet value's label as shown: the agency's name, the year or month in words,
     the language's name; the value None as "no source", "undated"."""
     for item in facets.get("source", ()):
-        item["label"] = item["label"] or cat.text("facets.no_source")
+        item["label"] = cat.agency(item["value"], item["label"]) or cat.text("facets.no_source")
     for item in facets.get("year", ()):
         item["label"] = item["value"] or cat.text("facets.no_date")
     for item in facets.get("month", ()):
