@@ -18,7 +18,8 @@ Reported: requests and errors (target 0), latency p50/p95/p99 (overall and per k
 server's memory after the warm-up and at the end (once the last reindex's work in the server
 has ended, at most SETTLE_SECONDS later) — PSS of the master and the workers together
 (from /proc/PID/smaps_rollup; target: it grows by 10 % at most), their RSS, each worker's —
-open file descriptors, the reindex runs (each followed by searches for the changed releases,
+open file descriptors (at the end no more than a fresh server's on the final index: they grow
+with its segments), the reindex runs (each followed by searches for the changed releases,
 which every answer must find). Written to ``bench/results/load.md`` (``--out``).
 """
 
@@ -61,6 +62,7 @@ MARK_LETTERS = "бвгджзклмнпрстфхцчшщ"
 CHECKS = 6  # searches for a round's new word right after its reindex
 WARMUP_PER_WORKER = 4000  # requests (see --warmup)
 SETTLE_SECONDS = 60  # the end's figures wait this long at most for a reindex's work to end
+FRESH_REQUESTS = 320  # made to a fresh server at the end, whose fds the run's are held to
 
 
 # --- the work folder ---------------------------------------------------------------------
@@ -247,6 +249,39 @@ def stop_server(server: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait(timeout=20)
+
+
+def fresh_server_fds(corpus: Path, index: Path, args: Any, log: IO, ask: Any) -> int:
+    """Open fds of a new server on the index as the run left it, after FRESH_REQUESTS requests:
+    what that index needs (each segment's files in each worker), which the running server's
+    count is held to."""
+    port = free_port()
+    server = start_server(corpus, index, port, args.threads, log, workers=args.workers)
+    try:
+        deadline = time.monotonic() + 120
+        while get_status(port) != 200:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("the fresh server did not start")
+            time.sleep(0.2)
+        stop, stats = threading.Event(), Stats()
+        threads = [threading.Thread(target=client, args=(port, 5000 + c, ask, stats, stop,
+                                                          FRESH_REQUESTS // args.clients))
+                   for c in range(args.clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=600)
+        time.sleep(2)
+        return int(server_stats(server.pid)["fds"])
+    finally:
+        stop_server(server)
+
+
+def get_status(port: int) -> int:
+    try:
+        return get(port, "/healthz")[0]
+    except OSError:
+        return 0
 
 
 def get(port: int, path: str) -> tuple[int, bytes]:
@@ -555,6 +590,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         stop.set()
         stop_server(server)
+    try:
+        print("opening a fresh server on the final index ...", flush=True)
+        fresh_fds = fresh_server_fds(corpus, index, args, log, ask)
+    finally:
         log.close()
 
     report = render(
@@ -572,6 +611,7 @@ def main(argv: list[str] | None = None) -> int:
         alive,
         load_start,
         log_path,
+        fresh_fds,
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report, encoding="utf-8")
@@ -595,6 +635,7 @@ def render(
     alive: bool,
     load_start: float,
     log_path: Path,
+    fresh_fds: int,
 ) -> str:
     every = [x for values in stats.latencies.values() for x in values]
     total = sum(stats.count.values())
@@ -694,11 +735,14 @@ def render(
                 ],
                 ["RSS / PSS MB after warm-up", each(start), "", ""],
                 ["RSS / PSS MB at the end", each(end), "", ""],
+                ["open fds after warm-up → end (max)",
+                 f"{start['fds']} → {end['fds']} ({fds_max})", "", ""],
                 [
-                    "open fds after warm-up → end (max)",
-                    f"{start['fds']} → {end['fds']} ({fds_max})",
-                    "no growth",
-                    "yes" if end["fds"] <= start["fds"] + 5 else "NO",
+                    "open fds at the end ÷ a fresh server's on the final index (they grow with "
+                    "its segments)",
+                    f"{end['fds']} ÷ {fresh_fds}",
+                    "no more",
+                    "yes" if end["fds"] <= fresh_fds + 5 else "NO",
                 ],
                 ["threads after warm-up → end", f"{start['threads']} → {end['threads']}", "", ""],
                 [
