@@ -258,11 +258,7 @@ def fresh_server_fds(corpus: Path, index: Path, args: Any, log: IO, ask: Any) ->
     port = free_port()
     server = start_server(corpus, index, port, args.threads, log, workers=args.workers)
     try:
-        deadline = time.monotonic() + 120
-        while get_status(port) != 200:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("the fresh server did not start")
-            time.sleep(0.2)
+        wait_ready(server, port, "the fresh server did not start")
         stop, stats = threading.Event(), Stats()
         threads = [threading.Thread(target=client, args=(port, 5000 + c, ask, stats, stop,
                                                           FRESH_REQUESTS // args.clients))
@@ -277,11 +273,18 @@ def fresh_server_fds(corpus: Path, index: Path, args: Any, log: IO, ask: Any) ->
         stop_server(server)
 
 
-def get_status(port: int) -> int:
-    try:
-        return get(port, "/healthz")[0]
-    except OSError:
-        return 0
+def wait_ready(server: subprocess.Popen, port: int, failure: str) -> None:
+    """Wait until the server answers /healthz (at most 120 s); exit with `failure` if not."""
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if get(port, "/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(failure)
+        time.sleep(0.2)
 
 
 def get(port: int, path: str) -> tuple[int, bytes]:
@@ -509,16 +512,7 @@ def main(argv: list[str] | None = None) -> int:
     server = start_server(corpus, index, port, args.threads, log, workers=args.workers)
     stop = threading.Event()
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if get(port, "/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"server did not start; see {log_path}")
-            time.sleep(0.2)
+        wait_ready(server, port, f"server did not start; see {log_path}")
 
         print(f"warming up ({args.warmup} requests) ...", flush=True)
         warm = Stats()

@@ -141,15 +141,18 @@ class LockedLRU(LRUCache[Any, Any]):
                 self[key] = value
 
 
-def _malloc_trim() -> Callable[[int], int] | None:
+def _libc_function(name: str) -> Callable[..., int] | None:
+    """A function of the C library (glibc's malloc_trim, mallopt); None where it has none."""
     try:
-        trim: Callable[[int], int] = ctypes.CDLL(ctypes.util.find_library("c") or None).malloc_trim
-        return trim
+        found: Callable[..., int] = getattr(ctypes.CDLL(ctypes.util.find_library("c") or None),
+                                            name)
+        return found
     except (AttributeError, OSError):
         return None
 
 
-_trim = _malloc_trim()
+_trim = _libc_function("malloc_trim")
+_mallopt = _libc_function("mallopt")
 _M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
 LARGE_BLOCK = 128 * 1024  # glibc's initial threshold
 
@@ -160,11 +163,7 @@ def map_large_blocks() -> bool:
     32 MB): once a generation's tables (blocks of a few MB) were let go, the next ones came
     from the heap, where the holes they leave stay in the process, and a server reindexed
     every minute grew by about 10 MB a minute. False where the C library has no mallopt."""
-    try:
-        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or None).mallopt
-    except (AttributeError, OSError):
-        return False
-    return bool(mallopt(_M_MMAP_THRESHOLD, LARGE_BLOCK))
+    return _mallopt is not None and bool(_mallopt(_M_MMAP_THRESHOLD, LARGE_BLOCK))
 
 
 def code_version(*files: str | None) -> str:
