@@ -85,6 +85,7 @@ def test_filters_from_parameters(params: dict, expected: Filters) -> None:
          Filters(("kazcosmos",), date_from="2023", date_to="2023")),
         ("ұшыру тіл:kk күні:2024-04", "ұшыру",
          Filters(langs=("kk",), date_from="2024-04", date_to="2024-04")),
+        ("агенттік:roscosmos Байқоңыр", "Байқоңыр", Filters(("roscosmos",))),
     ],
 )
 def test_filters_in_the_query_text(text: str, words: str, expected: Filters) -> None:

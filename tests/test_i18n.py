@@ -15,6 +15,7 @@ from conftest import SEED_ID
 from releases_corpus import BAIKONUR_2018, BAITEREK_2018
 from werkzeug.test import TestResponse
 
+from search.corpus.agencies import SOURCES_FILE
 from search.engine import QueryError
 from search.index import reindex
 from web import create_app
@@ -77,8 +78,7 @@ def test_every_catalogue_has_the_russian_keys_and_no_other(lang: str) -> None:
 
 
 def test_agencies_are_named_by_the_keys_of_the_agencies_table() -> None:
-    table = (Path(__file__).resolve().parent.parent / "search" / "data" / "sources.txt")
-    known = {line.split("|")[0].strip() for line in table.read_text("utf-8").splitlines()
+    known = {line.split("|")[0].strip() for line in SOURCES_FILE.read_text("utf-8").splitlines()
              if line.strip() and not line.startswith("#")}
     for lang in LANGUAGES:
         named = {k.removeprefix("agencies.") for k in CATALOGUES[lang].messages
@@ -426,6 +426,11 @@ def test_agencies_are_named_in_the_interface_language(rclient, lang, roscosmos, 
         "ru": "Казкосмос", "kk": "Қазғарыш", "en": "KazCosmos"}[lang]
     feed = rclient.get(f"/feed?q=Байконур&ui={lang}").get_data(as_text=True)
     assert f'term="roscosmos" label="{roscosmos}"' in feed
+    page = BeautifulSoup(rclient.get(f"/doc/{BAIKONUR_2018}?ui={lang}").get_data(as_text=True),
+                         "html.parser")
+    assert page.select_one("p.meta .source").text == roscosmos
+    related = {s.text for s in page.select("aside li .meta span[translate=no]")}
+    assert {roscosmos, esa} <= related, related
 
 
 # --- errors in the interface language, by their code -----------------------------------------

@@ -171,8 +171,8 @@ def test_no_source(raw: str | None) -> None:
 
 def test_a_kazakh_release_names_its_date_agency_and_language_in_kazakh(tmp_path: Path) -> None:
     doc = load(tmp_path, "kk/launch.txt",
-               "---\nкүні: 2024 жылғы 12 сәуір\nдереккөз: Қазғарыш\nтіл: kk\n---\n"
-               "Байқоңырдан «Союз МС-25» ұшырылды\n\n"
+               "---\nкүні: 2024 жылғы 12 сәуір\nдереккөз: Қазғарыш\nтіл: kk\n"
+               "тақырып: Байқоңырдан «Союз МС-25» ұшырылды\n---\n"
                "Байқоңыр ғарыш айлағынан зымыран сәтті ұшырылды.")
     assert (doc.date, doc.lang) == ("2024-04-12", "kk")
     agency = resolve(doc.source)
