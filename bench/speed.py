@@ -424,6 +424,13 @@ def build_section(names: list[str], root: Path, files: list[Path], workdir_root:
     if "orbita" in rates and "snowball" in rates:
         text += (f"\n\nOrbita builds {rates['orbita'] / rates['snowball']:.2f}× as many "
                  "documents a second as Whoosh + Snowball.")
+        if builds > 1:
+            # the two builds of one round ran back to back: their ratio is spared the drift
+            # of this machine's speed from one minute to the next
+            ratios = [snowball.seconds / orbita.seconds for (orbita, _), (snowball, _)
+                      in zip(runs["orbita"], runs["snowball"], strict=True)]
+            text += (" Round by round: " + ", ".join(f"{r:.2f}×" for r in ratios)
+                     + f" (median {statistics.median(ratios):.2f}×).")
     print(f"\nBuild from scratch ({len(files)} docs, {input_mb:.1f} MB)\n{text}\n")
     return ["\n## Build from scratch\n", text]
 

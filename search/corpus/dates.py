@@ -56,17 +56,19 @@ def month_number(word: str) -> int | None:
 
 
 _KK_YEAR = r"(?i:жылғы|жылы|жылдың|ж\.)"  # "2024 жылғы": of the year 2024
+# Kazakh dates open with the year: "2024 жылғы 12 сәуір", "2024 жылы шілдеде"
+_KK_DATE = re.compile(rf"(?<!\d)(\d{{4}})\s*{_KK_YEAR}\s*(\d{{1,2}})\s+([^\W\d_]{{3,}})")
+_KK_MONTH = re.compile(rf"(?<!\d)(\d{{4}})\s*{_KK_YEAR}\s+([^\W\d_]{{3,}})")
 _DATE_PATTERNS = (
     # (regex, group order as (year, month, day) indexes; month may be a word; no day: a month)
     (re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)"), (1, 2, 3)),
     (re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.(\d{4})(?!\d)"), (3, 2, 1)),
     (re.compile(r"(?<!\d)(\d{1,2})\s+([^\W\d_]{3,})\.?,?\s+(\d{4})(?!\d)"), (3, 2, 1)),
     (re.compile(r"\b([A-Za-z]{3,})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)"), (3, 1, 2)),
-    # Kazakh: the year first, "2024 жылғы 12 сәуір"
-    (re.compile(rf"(?<!\d)(\d{{4}})\s*{_KK_YEAR}\s*(\d{{1,2}})\s+([^\W\d_]{{3,}})"), (1, 3, 2)),
+    (_KK_DATE, (1, 3, 2)),
     # Only when no full date is there: "в мае 2018", "May 2018", "2024 жылғы сәуір", "2018-05".
     (re.compile(r"(?<!\w)(?:(?:[вВ]|[Ii]n)\s+)?([^\W\d_]{3,})\.?,?\s+(\d{4})(?!\d)"), (2, 1, 0)),
-    (re.compile(rf"(?<!\d)(\d{{4}})\s*{_KK_YEAR}\s+([^\W\d_]{{3,}})"), (1, 2, 0)),
+    (_KK_MONTH, (1, 2, 0)),
     (re.compile(r"(?<![\d-])(\d{4})-(\d{2})(?![\d-])"), (1, 2, 0)),
 )
 # Before a dateline's date: a place or a weekday ("Байконур, ", "WASHINGTON — "), at most four
@@ -102,13 +104,10 @@ def _iter_dates(text: str) -> Iterator[tuple[re.Match[str], str]]:
                 continue
 
 
-_KK_YEAR_FIRST = re.compile(rf"\d{{4}}\s*{_KK_YEAR}(?:\s*\d{{1,2}})?\s+[^\W\d_]{{3,}}")
-
-
 def kazakh_date_end(text: str, at: int) -> int | None:
     """Where a Kazakh date that opens with its year at `at` ends, with its month: «2024 жылғы
     12 сәуір, 10:00» (the other dates end with their year)."""
-    m = _KK_YEAR_FIRST.match(text, at)
+    m = _KK_DATE.match(text, at) or _KK_MONTH.match(text, at)
     return m.end() if m else None
 
 
