@@ -86,6 +86,9 @@ def test_filters_from_parameters(params: dict, expected: Filters) -> None:
         ("ұшыру тіл:kk күні:2024-04", "ұшыру",
          Filters(langs=("kk",), date_from="2024-04", date_to="2024-04")),
         ("агенттік:roscosmos Байқоңыр", "Байқоңыр", Filters(("roscosmos",))),
+        # every name a release's front matter reads (search/corpus/fields.py)
+        ("запуск «Союза» agency:Роскосмос language:ru published:2018-05", "запуск «Союза»",
+         Filters(("roscosmos",), ("ru",), date_from="2018-05", date_to="2018-05")),
     ],
 )
 def test_filters_in_the_query_text(text: str, words: str, expected: Filters) -> None:

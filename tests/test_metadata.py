@@ -178,3 +178,13 @@ def test_a_kazakh_release_names_its_date_agency_and_language_in_kazakh(tmp_path:
     agency = resolve(doc.source)
     assert agency is not None and (agency.key, agency.name) == ("kazcosmos", "Казкосмос")
     assert doc.title == "Байқоңырдан «Союз МС-25» ұшырылды"
+
+
+def test_a_russian_release_names_its_agency_in_its_front_matter_as_a_query_would(
+        tmp_path: Path) -> None:
+    doc = load(tmp_path, "launch.txt", "---\nагентство: Госкорпорация «Роскосмос»\n"
+               "дата: 14 мая 2018 г.\nязык: ru\n---\nС Байконура стартовал «Союз МС-09»\n\n"
+               "Ракета-носитель «Союз-ФГ» стартовала с космодрома Байконур.")
+    agency = resolve(doc.source)
+    assert agency is not None and agency.key == "roscosmos"
+    assert (doc.date, doc.lang) == ("2018-05-14", "ru")

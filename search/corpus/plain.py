@@ -6,6 +6,7 @@ import html
 import re
 
 from .dates import date_line, parse_date
+from .fields import FIELD_BY_NAME
 from .text import (
     EDGE_CHARS,
     INVISIBLE,
@@ -20,13 +21,6 @@ from .text import (
 
 __all__ = ["parse_plain"]
 
-_FM_KEYS = {  # in English, Russian and Kazakh
-    "date": "date", "дата": "date", "published": "date", "күні": "date",
-    "source": "source", "источник": "source", "publisher": "source", "agency": "source",
-    "дереккөз": "source", "агенттік": "source",
-    "title": "title", "заголовок": "title", "тақырып": "title",
-    "lang": "lang", "language": "lang", "язык": "lang", "тіл": "lang",
-}
 _FM_LINE = re.compile(r"\s*([^\W\d][\w-]*)\s*:\s*(.*?)\s*")
 _YAML_LINE = re.compile(r"[\w.-]+\s*:.*|\s+.*|-\s.*|#.*")
 _YAML_KEY = re.compile(r"[\w.-]+\s*:")
@@ -72,7 +66,7 @@ def _front_matter_field(line: str, meta: dict[str, str]) -> bool:
     m = _FM_LINE.fullmatch(line)
     if not m:
         return False
-    key = _FM_KEYS.get(m.group(1).casefold())
+    key = FIELD_BY_NAME.get(m.group(1).casefold())
     if key is None:
         return False
     value = m.group(2)

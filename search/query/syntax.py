@@ -17,7 +17,7 @@ typed                               kind       meaning
 ``title:слово`` ``заголовок:``      word       in the title (``field`` = "title"; also
                                                ``тақырып:``)
 ``source:roscosmos`` ``date:2018``  filter     a filter (``field`` = source, lang, date, year;
-                                               named in English, Russian or Kazakh)
+                                               named as in front matter: corpus/fields.py)
 ==================================  =========  ==============================================
 
 Anything typed is valid input: an unclosed quote runs to the end, a stray bracket is a token
@@ -29,17 +29,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..corpus.fields import FIELD_BY_NAME, FIELD_NAMES
+
 __all__ = ["FILTER_FIELDS", "OR_WORDS", "QUOTES", "TITLE_FIELDS", "Token", "tokenize"]
 
 QUOTES = "\"“”„"
 OR_WORDS = frozenset({"or", "или", "немесе", "|"})
-TITLE_FIELDS = frozenset({"title", "заголовок", "тақырып", "t"})
-# The names of filters, in English, Russian and Kazakh, and the filter each names.
-FILTER_FIELDS = {
-    "source": "source", "источник": "source", "агентство": "source", "дереккөз": "source",
-    "агенттік": "source",
-    "lang": "lang", "язык": "lang", "тіл": "lang",
-    "date": "date", "дата": "date", "күні": "date",
+TITLE_FIELDS = frozenset({*FIELD_NAMES["title"], "t"})
+# The names of filters, in English, Russian and Kazakh (those of a release's front matter, and
+# the year's), and the filter each names.
+FILTER_FIELDS = {name: field for name, field in FIELD_BY_NAME.items() if field != "title"} | {
     "year": "year", "год": "year", "жыл": "year",
 }
 
