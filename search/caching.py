@@ -4,6 +4,8 @@ Process-wide (shared by all threads and index generations):
 
 - **lemmas** (analysis/morphology.py): a normalised word → its index terms; the process;
   500,000 words (50,000 in a server's processes: see ``bound_lemma_cache``).
+- **index lemmas** (analysis/morphology.py): the same, unranked, for indexing
+  (``index_terms``); the process; 500,000 words (servers never fill it).
 - **stems** (analysis/morphology.py): a word or lemma → its Snowball stem; the process; 500,000.
 - **reading shares** (analysis/morphology.py): a query word → how likely each of its lemmas
   is; the process; 50,000 words.

@@ -13,6 +13,7 @@ from search.analysis import (
     WORD_RE,
     exact_analyzer,
     exact_forms,
+    index_terms,
     lemma_analyzer,
     lemmas,
     terms,
@@ -188,7 +189,26 @@ def test_lemma_positions_for_indexing_agree_with_the_analyzer(text):
     for term, pos in lemma_positions(text):
         expected.setdefault(term, []).append(pos)
     assert index_positions(text) == expected
-    assert list(index_positions(text).items()) == list(expected.items())  # same order
+
+
+# words with several readings, whose likeliest is not the dictionary's first
+RANKED_READINGS = {"дела": "дело", "день": "день", "мир": "мир"}
+
+
+def test_indexing_keeps_every_reading_that_ranking_orders():
+    """index_terms skips pymorphy3's estimate of each reading's likelihood: the same terms as
+    terms(), the likeliest not necessarily first (queries rank them; an index keeps them
+    all)."""
+    for word, likeliest in RANKED_READINGS.items():
+        assert terms(word)[0] == likeliest
+        assert set(index_terms(word)) == set(terms(word))
+        assert len(terms(word)) > 1
+    assert [index_terms(w)[0] for w in RANKED_READINGS] != list(RANKED_READINGS.values())
+    text = "\n".join(MIXED_TEXTS + PLAIN_TEXTS) + (REPO_ROOT / "corpus").joinpath(
+        "mdai-kz", "baikonur-talks-baiterek.txt").read_text(encoding="utf-8")
+    for word, _start, _end in words(text):
+        for kazakh in (False, True):
+            assert sorted(index_terms(word, kazakh)) == sorted(terms(word, kazakh)), word
 
 
 @pytest.mark.parametrize("text", MIXED_TEXTS)

@@ -22,7 +22,7 @@ from whoosh.analysis import Composable, CompositeAnalyzer, Filter, Token, Tokeni
 
 from .kazakh import has_kazakh_letters, to_russian_spelling
 from .language import kazakh_spans
-from .morphology import STOP_WORDS, terms
+from .morphology import STOP_WORDS, index_terms, terms
 from .tokens import MAX_WORD_CHARS, PART_RE, words
 
 __all__ = [
@@ -132,9 +132,10 @@ def is_lemma_analyzer(analyzer: Any) -> bool:
 
 
 def lemma_positions(text: str) -> dict[str, list[int]]:
-    """The terms :func:`lemma_analyzer` finds in `text`, each with its positions (in the
-    order the pipe yields them): what indexing needs, without a token object passed through
-    three generators for every word. tests/test_analysis.py checks the two agree."""
+    """The terms :func:`lemma_analyzer` finds in `text`, each with its positions: what
+    indexing needs, without a token object passed through three generators for every word,
+    and with the readings of a word unranked (:func:`index_terms`). tests/test_analysis.py
+    checks the two agree."""
     found: dict[str, list[int]] = {}
     spans = kazakh_spans(text)
     starts = [start for start, _ in spans]
@@ -142,14 +143,14 @@ def lemma_positions(text: str) -> dict[str, list[int]]:
     for word, start, _end in words(text):
         i = bisect_right(starts, start) - 1
         kazakh = i >= 0 and start < spans[i][1]
-        for form in terms(word, kazakh):
+        for form in index_terms(word, kazakh):
             found.setdefault(form, []).append(pos)
         if word.isalnum() or len(word) > MAX_WORD_CHARS:
             pos += 1
             continue
         parts = PART_RE.findall(word)  # as CompoundFilter: the parts follow the whole word
         for n, part in enumerate(parts):
-            for form in terms(part, kazakh):
+            for form in index_terms(part, kazakh):
                 found.setdefault(form, []).append(pos + n)
         pos += len(parts)
     return found
