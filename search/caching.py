@@ -12,7 +12,8 @@ Process-wide (shared by all threads and index generations):
 - **inflections** (analysis/morphology.py): a lemma → every form the dictionary gives it,
   where highlighting looks for a query word's forms; the process; 20,000 lemmas.
 - **text word readings** (query/highlight.py): a word of a hit's text → its lemmas and their
-  stems, which highlighting matches against the query's; the process; 200,000 words.
+  stems, which highlighting matches against the query's; the process; 200,000 words
+  (~25 MB).
 - **family keys** (query/families.py): a lemma → the root key of its derivational family;
   the process; 200,000 lemmas.
 - **kazakh stems** (analysis/kazakh.py): (a Kazakh word, its lexicon, the rule families) → its
