@@ -6,14 +6,14 @@ Process-wide (shared by all threads and index generations):
   500,000 words (50,000 in a server's processes: see ``bound_lemma_cache``).
 - **index lemmas** (analysis/morphology.py): the same, unranked, for indexing
   (``index_terms``); the process; 500,000 words (servers never fill it).
-- **stems** (analysis/morphology.py): a word or lemma → its Snowball stem; the process; 500,000.
+- **stems** (analysis/morphology.py): a word or lemma → its Snowball stem, for queries and
+  highlighting; the process; 50,000.
 - **reading shares** (analysis/morphology.py): a query word → how likely each of its lemmas
   is; the process; 50,000 words.
 - **inflections** (analysis/morphology.py): a lemma → every form the dictionary gives it,
   where highlighting looks for a query word's forms; the process; 20,000 lemmas.
 - **text word readings** (query/highlight.py): a word of a hit's text → its lemmas and their
-  stems, which highlighting matches against the query's; the process; 200,000 words
-  (~25 MB).
+  stems, which highlighting matches against the query's; the process; 50,000 words.
 - **family keys** (query/families.py): a lemma → the root key of its derivational family;
   the process; 200,000 lemmas.
 - **kazakh stems** (analysis/kazakh.py): (a Kazakh word, its lexicon, the rule families) → its

@@ -330,12 +330,11 @@ def _rest_of_phrase(phrase: list[Highlighter], span: tuple[int, int], parts: lis
     return spans
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)  # as many as the lemmas a server keeps (SERVER_LEMMA_CACHE)
 def _readings(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """A text word's lemmas and their Snowball stems: what the query's words are matched
     against (the same words come back in every snippet). Tuples, not sets: a word has one
-    to three readings, and a full cache of sets would take each server process 150 MB
-    (750 bytes a word) rather than 25."""
+    to three readings, and a set takes 750 bytes a word, a tuple 125."""
     forms = lemmas(word)
     return forms, tuple(dict.fromkeys(stem(form) for form in forms))
 
