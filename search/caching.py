@@ -15,7 +15,7 @@ Process-wide (shared by all threads and index generations):
 - **text word readings** (query/highlight.py): a word of a hit's text → its lemmas and their
   stems, which highlighting matches against the query's; the process; 50,000 words.
 - **family keys** (query/families.py): a lemma → the root key of its derivational family;
-  the process; 200,000 lemmas.
+  the process; 50,000 lemmas.
 - **kazakh stems** (analysis/kazakh.py): (a Kazakh word, its lexicon, the rule families) → its
   stems; the process; 300,000 words.
 - **recent texts' words** (analysis/tokens.py): a text → its words and offsets, so that the

@@ -52,7 +52,7 @@ _FOLD = {"щ": "т", "ч": "т", "к": "т", "ц": "т", "ж": "д", "г": "д",
 _EPENTHETIC_L = ("вл", "бл", "пл", "мл", "фл")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)  # a server's query words and scans; a table build asks each once
 def root_key(lemma: str) -> str | None:
     """The key a lemma's family shares, or None for a word the rules do not apply to
     (not Cyrillic, shorter than five letters)."""
