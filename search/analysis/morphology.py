@@ -59,22 +59,22 @@ def morph() -> pymorphy3.MorphAnalyzer:
     return _morph
 
 
-_unranked_morph: pymorphy3.MorphAnalyzer | None = None
+_unranked: pymorphy3.MorphAnalyzer | None = None
 
 
-def unranked_morph() -> pymorphy3.MorphAnalyzer:
+def _unranked_morph() -> pymorphy3.MorphAnalyzer:
     """:func:`morph` without its estimate of how likely each reading of a word is: the same
     readings, in the dictionary's order. An index keeps every reading, so indexing has no use
     for the estimate, which takes a third of pymorphy3's time per word. Shares morph()'s
     dictionaries (a second load would cost each process 16 MB)."""
-    global _unranked_morph
-    if _unranked_morph is None:
+    global _unranked
+    if _unranked is None:
         ranked = morph()
         unranked = object.__new__(type(ranked))
         unranked.__dict__.update(vars(ranked))
         unranked.prob_estimator = None
-        _unranked_morph = unranked
-    return _unranked_morph
+        _unranked = unranked
+    return _unranked
 
 
 _en_stemmer = Stemmer.Stemmer("english")
@@ -98,14 +98,14 @@ def lemmas(word: str) -> tuple[str, ...]:
 
 
 def _lemmas(word: str) -> tuple[str, ...]:
-    return _readings(word, morph())
+    return _normal_forms(word, morph())
 
 
 def _index_lemmas(word: str) -> tuple[str, ...]:
-    return _readings(word, unranked_morph())
+    return _normal_forms(word, _unranked_morph())
 
 
-def _readings(word: str, analyzer: pymorphy3.MorphAnalyzer) -> tuple[str, ...]:
+def _normal_forms(word: str, analyzer: pymorphy3.MorphAnalyzer) -> tuple[str, ...]:
     if len(word) > MAX_WORD_CHARS or _DIGIT_RE.search(word) or not _CYRILLIC_RE.search(word):
         if _LATIN_RE.search(word) and not _DIGIT_RE.search(word) and word.isalpha():
             return (_en_stemmer.stemWord(word),)
@@ -209,7 +209,7 @@ def terms(word: str, kazakh: bool = False, min_share: float = 0.0) -> tuple[str,
 
 def index_terms(word: str, kazakh: bool = False) -> tuple[str, ...]:
     """The terms :func:`terms` gives `word` (`min_share` 0), in no particular order: what an
-    index holds, found faster (see :func:`unranked_morph`)."""
+    index holds, found faster (see :func:`_unranked_morph`)."""
     if kazakh and _is_kazakh_word(word):
         return kazakh_stems(word, families=KAZAKH_FAMILIES)
     return _cached_index_lemmas(word)

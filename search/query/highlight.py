@@ -26,6 +26,7 @@ from ..analysis import (
     INVISIBLE,
     KAZAKH_LETTERS,
     PLAIN_WORD_RE,
+    SERVER_LEMMA_CACHE,
     WORD_RE,
     fold,
     has_kazakh_letters,
@@ -330,7 +331,7 @@ def _rest_of_phrase(phrase: list[Highlighter], span: tuple[int, int], parts: lis
     return spans
 
 
-@lru_cache(maxsize=50_000)  # as many as the lemmas a server keeps (SERVER_LEMMA_CACHE)
+@lru_cache(maxsize=SERVER_LEMMA_CACHE)  # as many words as a server keeps the lemmas of
 def _readings(word: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """A text word's lemmas and their Snowball stems: what the query's words are matched
     against (the same words come back in every snippet). Tuples, not sets: a word has one
