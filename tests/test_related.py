@@ -19,7 +19,8 @@ from releases_corpus import (
 )
 
 from search.index import Snapshot, current_generation, open_generation, reindex, writers
-from search.ranking.related import key_terms
+from search.ranking.related import RELATED_LIMIT, key_terms
+from search.ranking.related import related as related_releases
 
 SOYUZ_COPIES = {BAIKONUR_2018, BAIKONUR_2018_HTML, BAIKONUR_2018_REPOST}
 
@@ -109,3 +110,26 @@ def test_key_terms_are_whooshs_from_the_posting_arrays(tmp_path: Path, monkeypat
         assert sum(len(terms) == 10 for terms in whooshs) >= 5  # long enough to choose
         monkeypatch.setattr(Snapshot, "_arrays_in", lambda self, leaf: None)
         assert ours() == whooshs
+
+
+def test_a_generation_keeps_numbers_not_titles(tmp_path: Path) -> None:
+    """A generation keeps each release's related list as document numbers and scores (a
+    crawler reads every release page); the titles and ids are read again on each call."""
+    corpus = write_corpus(tmp_path / "corpus")
+    reindex(corpus, tmp_path / "index", quiet=True)
+    with open_generation(current_generation(tmp_path / "index")) as snapshot:
+        first = related_releases(snapshot, BAIKONUR_2018)
+        assert first is not None and first.related
+        assert set(first.copies) == SOYUZ_COPIES - {BAIKONUR_2018}
+
+        def never() -> None:
+            raise AssertionError("the related list was not kept")
+
+        hits, copies = snapshot.derived(("related", BAIKONUR_2018, RELATED_LIMIT), never)
+        assert len(hits) == len(first.related) and len(copies) == len(first.copies)
+        assert all(type(n) is int and type(s) is float for n, s in hits)
+        assert all(type(n) is int for n in copies)
+        assert [snapshot.stored(n)["title"] for n, _ in hits] == [
+            r.title for r in first.related]
+        assert related_releases(snapshot, BAIKONUR_2018) == first
+        assert related_releases(snapshot, "nope.txt") is None

@@ -48,8 +48,30 @@ def related(
     snapshot: Snapshot, doc_id: str, limit: int = RELATED_LIMIT
 ) -> RelatedReleases | None:
     """Up to `limit` releases most like the one with this id; None for an unknown id.
-    Computed once per generation and release."""
-    return snapshot.derived(("related", doc_id, limit), lambda: _related(snapshot, doc_id, limit))
+
+    Ranked once per generation and release; what is kept is the document numbers and
+    scores (~0.5 KB), and the titles are read again on each call: kept whole, a crawler
+    reading every release page would leave each server process ~3.6 KB of titles and ids per
+    release, ~34 MB for 9,544 releases, until the next reindex."""
+    ranked = snapshot.derived(("related", doc_id, limit),
+                              lambda: _rank_related(snapshot, doc_id, limit))
+    if ranked is None:
+        return None
+    hits, copies = ranked
+    return RelatedReleases([_described(snapshot, docnum, score) for docnum, score in hits],
+                           [snapshot.stored(docnum)["id"] for docnum in copies])
+
+
+def _described(snapshot: Snapshot, docnum: int, score: float) -> Related:
+    stored = snapshot.stored(docnum)
+    return Related(
+        id=stored["id"],
+        title=stored["title"],
+        date=stored.get("date") or None,
+        source=stored.get("source") or None,
+        source_label=stored.get("source_name") or stored.get("source") or None,
+        score=score,
+    )
 
 
 def key_terms(snapshot: Snapshot, fieldname: str, text: str, number: int
@@ -78,7 +100,10 @@ def key_terms(snapshot: Snapshot, fieldname: str, text: str, number: int
     return [(word, weight) for weight, word in ranked[:number]]
 
 
-def _related(snapshot: Snapshot, doc_id: str, limit: int) -> RelatedReleases | None:
+def _rank_related(snapshot: Snapshot, doc_id: str, limit: int
+                  ) -> tuple[tuple[tuple[int, float], ...], tuple[int, ...]] | None:
+    """(document number, score) of the releases most like this one, best first, and the
+    document numbers of its own copies met on the way."""
     docnum = snapshot.document_number(id=doc_id)
     if docnum is None:
         return None
@@ -100,7 +125,7 @@ def _related(snapshot: Snapshot, doc_id: str, limit: int) -> RelatedReleases | N
                 scorer.add_term(scores, fieldname, term, weight)
             break
     if scores is None:
-        return RelatedReleases([], [])
+        return (), ()
     scores[docnum] = 0
     found_docs = np.flatnonzero(scores > 0)
     depth = min(len(found_docs), limit + _CANDIDATES)
@@ -109,22 +134,13 @@ def _related(snapshot: Snapshot, doc_id: str, limit: int) -> RelatedReleases | N
     ranked = sorted(((int(d), float(scores[d])) for d in found_docs), key=lambda x: (-x[1], x[0]))
 
     own = snapshot.sketch(docnum)
-    copies: list[str] = []
+    copies: list[int] = []
     others: list[tuple[int, float]] = []
     for hit_docnum, score in ranked:
         if own and is_copy(own, snapshot.sketch(hit_docnum)):
-            copies.append(snapshot.stored(hit_docnum)["id"])
+            copies.append(hit_docnum)
         else:
             others.append((hit_docnum, score))
-    found = []
-    for group in fold_copies(snapshot, others, limit):
-        stored = snapshot.stored(group.docnum)
-        found.append(Related(
-            id=stored["id"],
-            title=stored["title"],
-            date=stored.get("date") or None,
-            source=stored.get("source") or None,
-            source_label=stored.get("source_name") or stored.get("source") or None,
-            score=round(float(group.score), 4),
-        ))
-    return RelatedReleases(found, copies)
+    hits = tuple((group.docnum, round(float(group.score), 4))
+                 for group in fold_copies(snapshot, others, limit))
+    return hits, tuple(copies)
