@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -112,13 +114,23 @@ def test_key_terms_are_whooshs_from_the_posting_arrays(tmp_path: Path, monkeypat
         assert ours() == whooshs
 
 
-def test_a_generation_keeps_numbers_not_titles(tmp_path: Path) -> None:
+def test_a_generation_keeps_numbers_not_titles(tmp_path: Path, monkeypatch) -> None:
     """A generation keeps each release's related list as document numbers and scores (a
-    crawler reads every release page); the titles and ids are read again on each call."""
+    crawler reads every release page), and not its key terms' idf; the titles and ids are
+    read again on each call."""
     corpus = write_corpus(tmp_path / "corpus")
     reindex(corpus, tmp_path / "index", quiet=True)
+    kept: list[str] = []
+    derived = Snapshot.derived
+
+    def recorded(self: Snapshot, key: tuple, compute: Callable[[], Any]) -> Any:
+        kept.append(key[0])
+        return derived(self, key, compute)
+
+    monkeypatch.setattr(Snapshot, "derived", recorded)
     with open_generation(current_generation(tmp_path / "index")) as snapshot:
         first = related_releases(snapshot, BAIKONUR_2018)
+        assert kept == ["related"]
         assert first is not None and first.related
         assert set(first.copies) == SOYUZ_COPIES - {BAIKONUR_2018}
 

@@ -68,9 +68,12 @@ class Scorer:
     """Scores clauses over one snapshot (all its segments) into arrays indexed by document
     number: adding up a word's evidence is then one vector operation per index term."""
 
-    def __init__(self, snapshot: Snapshot) -> None:
+    def __init__(self, snapshot: Snapshot, keep_idf: bool = True) -> None:
+        """`keep_idf`: False where the terms are unlikely to be asked again in this generation
+        (see :meth:`Snapshot.idf`)."""
         self.snapshot = snapshot
         self.size = snapshot.size
+        self.keep_idf = keep_idf
 
     def zeros(self) -> Scores:
         return np.zeros(self.size)
@@ -161,7 +164,7 @@ class Scorer:
         store no lengths)."""
         snapshot = self.snapshot
         scorable = snapshot.searcher.schema[fieldname].scorable
-        weight = (snapshot.idf(fieldname, text) if scorable else 1.0) * factor
+        weight = (snapshot.idf(fieldname, text, self.keep_idf) if scorable else 1.0) * factor
         for leaf, offset, (ids, tfs) in snapshot.postings(fieldname, text):
             if not scorable:
                 scores[ids + offset] += weight

@@ -108,7 +108,9 @@ def _rank_related(snapshot: Snapshot, doc_id: str, limit: int
     if docnum is None:
         return None
     stored = snapshot.stored(docnum)
-    scorer = Scorer(snapshot)
+    # its key terms' idf is not kept: the terms of one release, read once a generation,
+    # would take more memory than the related list itself
+    scorer = Scorer(snapshot, keep_idf=False)
     scores = None
     for fieldname in ("body", "title"):  # a release with no body text: its title
         # the key terms of the release's start: what it is about, in work bounded whatever
