@@ -336,6 +336,13 @@ class Stats:
 def one_request(
     port: int, rng: random.Random, queries: list[str], ids: list[str]
 ) -> tuple[str, str | None]:
+    kind, path = next_request(rng, queries, ids)
+    status, body = get(port, path)
+    return kind, answer_error(kind, path, status, body)
+
+
+def next_request(rng: random.Random, queries: list[str], ids: list[str]) -> tuple[str, str]:
+    """The next request of the mix: its kind and path."""
     kind = rng.choices([k for k, _ in MIX], [w for _, w in MIX])[0]
     q = quote(rng.choice(queries))
     if kind == "api search":
@@ -351,17 +358,21 @@ def one_request(
         path = "/api/suggest?q=" + quote(text[: rng.randint(2, max(2, min(8, len(text))))])
     else:
         path = "/healthz"
-    status, body = get(port, path)
+    return kind, path
+
+
+def answer_error(kind: str, path: str, status: int, body: bytes) -> str | None:
+    """What is wrong with an answer to a request of the mix, or None."""
     if status != 200:
-        return kind, f"HTTP {status} on {path}"
+        return f"HTTP {status} on {path}"
     if kind == "page search" or kind == "document page":
         if not body.lstrip().startswith(b"<!doctype html>"):
-            return kind, f"not a page: {path}"
-        return kind, None
+            return f"not a page: {path}"
+        return None
     data = json.loads(body)
     if kind.startswith("api search") and not {"total", "hits"} <= set(data):
-        return kind, f"bad JSON on {path}"
-    return kind, None
+        return f"bad JSON on {path}"
+    return None
 
 
 def client(
