@@ -44,9 +44,9 @@ handle has moved to a newer generation and the last request reading it has ended
 
 - deletion masks and field-length norms per segment, sortable columns and their codes per
   field, the sketch column: one each;
-- derived values (the lemmas sharing a Snowball stem or a derivational family; the agencies'
-  names; a release's related releases; the archive's overview for the front page): key →
-  value; 100,000 entries.
+- derived values (the lemmas sharing a Snowball stem or a derivational family; query terms'
+  idf; the agencies' names; a release's related releases, as document numbers and scores;
+  the archive's overview for the front page): key → value; 100,000 entries.
 
 Per index folder (the newest generation's, built in a child process after a reindex while
 the previous generation's answers, and saved beside the generation in
