@@ -17,7 +17,7 @@ Process-wide (shared by all threads and index generations):
 - **family keys** (query/families.py): a lemma → the root key of its derivational family;
   the process; 50,000 lemmas.
 - **kazakh stems** (analysis/kazakh.py): (a Kazakh word, its lexicon, the rule families) → its
-  stems; the process; 300,000 words.
+  stems; the process; 300,000 words (50,000 in a server's processes, as the lemmas).
 - **recent texts' words** (analysis/tokens.py): a text → its words and offsets, so that the
   title and body of the document being indexed are split once for all the fields that read
   them; until 8 newer texts were split; 8 texts.

@@ -14,6 +14,9 @@ import pytest
 import search.engine  # noqa: F401  (imports every module that keeps a cache)
 from search import caching
 from search.analysis import bound_lemma_cache, lemmas
+from search.analysis.kazakh import STEM_CACHE
+from search.analysis.kazakh import bound_cache as bound_kazakh_stems
+from search.analysis.kazakh import stems as kazakh_stems
 from search.analysis.morphology import LEMMA_CACHE, SERVER_LEMMA_CACHE
 from search.caching import CACHES, LockedLRU, stats
 
@@ -48,18 +51,24 @@ def test_locked_lru_is_bounded_by_the_size_of_what_it_holds() -> None:
 def test_a_servers_lemma_cache_holds_fewer_words_and_the_same_lemmas() -> None:
     words = ["космодрома", "Байконуре", "ракеты-носителя", "запусков", "переговорах",
              "спутнику", "ёмкости", "космонавтами"]
+    kazakh = ["байқоңырдың", "ғарышкерлер", "зымыранның", "ұшырылды", "серіктерін"]
     expected = [lemmas(w.lower()) for w in words]
+    expected_stems = [kazakh_stems(w) for w in kazakh]
     try:
         bound_lemma_cache(3)
-        assert stats()["lemmas"] == (0, 3)
+        assert stats()["lemmas"] == (0, 3) and stats()["kazakh stems"] == (0, 3)
         assert [lemmas(w.lower()) for w in words] == expected
-        assert stats()["lemmas"] == (3, 3)
+        assert [kazakh_stems(w) for w in kazakh] == expected_stems
+        assert stats()["lemmas"] == (3, 3) and stats()["kazakh stems"] == (3, 3)
         assert lemmas("переговорах") == ("переговоры", "переговор")
+        assert kazakh_stems("байқоңырдың") == ("байқоңыр",)
         search.engine.prepare_to_serve()  # what orbita-serve does before forking
         assert stats()["lemmas"] == (0, SERVER_LEMMA_CACHE)
+        assert stats()["kazakh stems"] == (0, SERVER_LEMMA_CACHE)
     finally:
         bound_lemma_cache(LEMMA_CACHE)
-    assert stats()["lemmas"] == (0, LEMMA_CACHE)
+        bound_kazakh_stems(STEM_CACHE)
+    assert stats()["lemmas"] == (0, LEMMA_CACHE) and stats()["kazakh stems"] == (0, STEM_CACHE)
 
 
 _FREED_BLOCKS = """

@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import _lru_cache_wrapper, lru_cache
 
 from ..caching import register
 
@@ -401,16 +401,6 @@ def clear_cache() -> None:
     _cached_stems.cache_clear()
 
 
-@lru_cache(maxsize=300_000)
-def _cached_stems(
-    word: str, known: Callable[[str], bool] | None, families: frozenset[str]
-) -> tuple[str, ...]:
-    return _analyse(word, known, families)
-
-
-register("kazakh stems", _cached_stems)
-
-
 def _analyse(
     word: str, known: Callable[[str], bool] | None, families: frozenset[str]
 ) -> tuple[str, ...]:
@@ -438,6 +428,23 @@ def _analyse(
         if attested:
             found = attested
     return tuple(found[:MAX_STEMS])
+
+
+STEM_CACHE = 300_000  # words: an index build meets every form of its archive
+
+
+def _stem_cache(words: int) -> _lru_cache_wrapper[tuple[str, ...]]:
+    return register("kazakh stems", lru_cache(maxsize=words)(_analyse))
+
+
+_cached_stems = _stem_cache(STEM_CACHE)
+
+
+def bound_cache(words: int) -> None:
+    """Keep the stems of at most `words` words from now on (the cache starts empty): a
+    server's bound (see morphology.bound_lemma_cache)."""
+    global _cached_stems
+    _cached_stems = _stem_cache(words)
 
 
 def _parses(

@@ -17,6 +17,7 @@ import Stemmer
 from ..caching import register
 from .kazakh import FAMILIES as KAZAKH_RULE_FAMILIES
 from .kazakh import STOP_WORDS as KAZAKH_STOP_WORDS
+from .kazakh import bound_cache as bound_kazakh_stems
 from .kazakh import stems as kazakh_stems
 from .tokens import MAX_WORD_CHARS, fold
 
@@ -137,12 +138,14 @@ _cached_index_lemmas = register("index lemmas", lru_cache(maxsize=LEMMA_CACHE)(_
 
 
 def bound_lemma_cache(words: int) -> None:
-    """Keep the lemmas of at most `words` words from now on (the cache starts empty). A server
-    calls this before serving: every release page analyses the release to find related ones,
-    and with the indexer's bound the cache would grow with every release read, by ~40 MB a
-    process per 1,500 releases, for few hits on words met once."""
+    """Keep the lemmas, and the Kazakh stems, of at most `words` words from now on (the caches
+    start empty). A server calls this before serving: every release page analyses the release
+    to find related ones, and with the indexer's bounds the caches would grow with every
+    release read, by ~40 MB a process per 1,500 Russian releases (the Kazakh stems' 300,000
+    words, ~400 bytes each, by up to ~120 MB), for few hits on words met once."""
     global _cached_lemmas
     _cached_lemmas = _lemma_cache(words)
+    bound_kazakh_stems(words)
 
 
 def _is_dictionary_parse(parse: pymorphy3.analyzer.Parse) -> bool:
