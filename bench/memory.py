@@ -8,7 +8,7 @@ first), bounds its caches as a server does (``search.engine.prepare_to_serve``) 
 bench/load.py's request mix through the app with Flask's test client: no sockets, no
 threads, no reindex, one seed. The same requests come in the same order on every machine,
 so the figures are in megabytes, not in a machine's speed. After every ``--every``
-requests: the process's anonymous memory (/proc/self/smaps_rollup, after a garbage
+requests: the process's anonymous memory (bench.load's anonymous PSS, after a garbage
 collection), the blocks Python's allocator holds (sys.getallocatedblocks), and the entries
 of every registered cache (search/caching.py). The load benchmark's memory growth after its
 warm-up is what this shows filling from the same point on (bench.load.WARMUP_PER_WORKER).
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import random
 import sys
 from pathlib import Path
@@ -28,20 +29,8 @@ from search.engine import prepare_to_serve
 from web import create_app
 
 from .corpus import RESULTS_DIR
-from .load import WARMUP_PER_WORKER, answer_error, load_queries, next_request
+from .load import WARMUP_PER_WORKER, answer_error, load_queries, next_request, proc_stats
 from .report import machine_header, table
-
-
-def anonymous_mb() -> float:
-    """This process's anonymous memory (its heaps and caches), MB; 0 without /proc."""
-    try:
-        with open("/proc/self/smaps_rollup", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("Anonymous:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,23 +52,24 @@ def main(argv: list[str] | None = None) -> int:
     client = app.test_client()
     rng = random.Random(args.seed)
     queries, ids = load_queries(corpus, rng)
-    rows, errors = [], 0
+    rows, anonymous, errors = [], {}, 0  # anonymous: requests done -> MB
     for done in range(1, args.requests + 1):
         kind, path = next_request(rng, queries, ids)
         answer = client.get(path)
         errors += answer_error(kind, path, answer.status_code, answer.get_data()) is not None
         if done % args.every == 0:
             gc.collect()
+            anonymous[done] = proc_stats(os.getpid())["pss_anon_kb"] / 1024
             filled = {name: size for name, (size, _) in caching.stats().items() if size}
-            rows.append([done, f"{anonymous_mb():.1f}", sys.getallocatedblocks(),
+            rows.append([done, f"{anonymous[done]:.1f}", sys.getallocatedblocks(),
                          ", ".join(f"{name} {size}" for name, size in filled.items())])
             print(*rows[-1][:3], errors, flush=True)
 
+    last = max(anonymous)
     growth = [
-        f"- anonymous memory from request {r0[0]} to {r1[0]}: {r0[1]} → {r1[1]} MB "
-        f"({float(r1[1]) - float(r0[1]):+.1f} MB)"
-        for r0, r1 in [(rows[0], rows[-1])] + [
-            (a, rows[-1]) for a in rows if a[0] == WARMUP_PER_WORKER]
+        f"- anonymous memory from request {start} to {last}: {anonymous[start]:.1f} → "
+        f"{anonymous[last]:.1f} MB ({anonymous[last] - anonymous[start]:+.1f} MB)"
+        for start in sorted({min(anonymous), WARMUP_PER_WORKER} & set(anonymous))
     ]
     report = "\n".join([
         "# Memory of one server process under the load mix",
