@@ -414,7 +414,7 @@ class Engine:
         """Rank the documents for the query's words (expanded by synonyms, and by
         transliterations when `u` is given) or list them by their filters alone; the best
         `depth` of them in order."""
-        scorer = Scorer(snap)
+        scorer = Scorer(snap, params=self.params)
         flt = query.filters.query()
         highlighter = Highlighter()
         if query.browse:

@@ -30,7 +30,8 @@ __all__ = ["K1", "B", "POSITION_MASK", "Snapshot"]
 T = TypeVar("T")
 
 # BM25F's constants, Whoosh's own defaults: the norms computed here and the scores of
-# search/ranking agree with what Whoosh would compute for the same query.
+# search/ranking agree with what Whoosh would compute for the same query and constants (the
+# ranking's own are in search/query/params.py).
 K1 = 1.2
 B = 0.75
 POSITION_MASK = (1 << 32) - 1  # a position key's position bits (`position_keys`)
@@ -54,7 +55,7 @@ class Snapshot:
         self.size: int = searcher.doc_count_all()  # document numbers run from 0 to size - 1
         self._alive: dict[int, np.ndarray | None] = {}
         self._arrays: dict[int, PostingArrays | None] = {}
-        self._norms: dict[tuple[int, str], np.ndarray] = {}
+        self._norms: dict[tuple[int, str, float, float], np.ndarray] = {}
         self._columns: dict[str, list[Any]] = {}
         self._codes: dict[str, tuple[np.ndarray, list[Any]]] = {}
         self._sketches: list[Any] = []
@@ -258,9 +259,9 @@ class Snapshot:
             self._alive[leaf] = alive
         return self._alive[leaf]
 
-    def norms(self, leaf: int, fieldname: str) -> np.ndarray:
-        """K1 * (1 - B + B * length / average length) for every document of a segment."""
-        key = (leaf, fieldname)
+    def norms(self, leaf: int, fieldname: str, k1: float = K1, b: float = B) -> np.ndarray:
+        """k1 * (1 - b + b * length / average length) for every document of a segment."""
+        key = (leaf, fieldname, k1, b)
         norms = self._norms.get(key)
         if norms is None:
             reader = self.leaves[leaf][0].reader()
@@ -270,7 +271,7 @@ class Snapshot:
                  for d in range(reader.doc_count_all())],
                 dtype=float,
             )
-            norms = self._norms[key] = K1 * (1 - B + B * lengths / average)
+            norms = self._norms[key] = k1 * (1 - b + b * lengths / average)
         return norms
 
     # --- columns and stored fields -----------------------------------------------------

@@ -18,6 +18,14 @@ __all__ = ["DEFAULT_PARAMS", "RankingParams"]
 
 @dataclass(frozen=True)
 class RankingParams:
+    # --- term weighting: BM25F (search/ranking/bm25f.py) ---
+    # how slowly repeated mentions saturate: above Whoosh's 1.2, a release that names the word
+    # again and again (one about it) gains more on one that mentions it a few times
+    k1: float = 1.2
+    b: float = 0.75  # how much a long body is discounted
+    # how much a long title is discounted: less than a body, as a short headline holding the
+    # word is not more about it than a long one
+    title_b: float = 0.75
     # --- the words as typed (search/query/compile.py) ---
     title_boost: float = 1.5  # a lemma in the title, against 1 in the body
     exact_boost: float = 0.3  # the form typed, as extra evidence (times its IDF, presence only)

@@ -7,8 +7,9 @@ pass, so the cost is one short loop per posting. Anything that is not a plain te
 phrase (exact-form conditions, nested groups) is still scored by Whoosh, on its own and
 usually small, matcher.
 
-The formula is Whoosh's own BM25F (same idf, same K1 and B, the same field lengths), so
-scores agree with what Whoosh would compute for the same query.
+The formula is Whoosh's own BM25F (same idf, the same field lengths), with the ranking's k1
+and b (search/query/params.py): scores agree with what Whoosh computes for the same query
+and constants.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from collections.abc import Iterable
 import numpy as np
 from whoosh import query as wq
 from whoosh.query import spans
+from whoosh.scoring import BM25F
 
 from ..caching import LockedLRU, register
-from ..index import K1, POSITION_MASK, Snapshot
-from ..query import BestOf, Boosted
+from ..index import POSITION_MASK, Snapshot
+from ..query import DEFAULT_PARAMS, BestOf, Boosted, RankingParams
 
 __all__ = ["CACHED_PHRASE_DOCS", "Scorer", "Scores", "flatten"]
 
@@ -68,12 +70,18 @@ class Scorer:
     """Scores clauses over one snapshot (all its segments) into arrays indexed by document
     number: adding up a word's evidence is then one vector operation per index term."""
 
-    def __init__(self, snapshot: Snapshot, keep_idf: bool = True) -> None:
+    def __init__(self, snapshot: Snapshot, keep_idf: bool = True,
+                 params: RankingParams = DEFAULT_PARAMS) -> None:
         """`keep_idf`: False where the terms are unlikely to be asked again in this generation
-        (see :meth:`Snapshot.idf`)."""
+        (see :meth:`Snapshot.idf`); `params`: BM25F's k1 and b (a title's own b)."""
         self.snapshot = snapshot
         self.size = snapshot.size
         self.keep_idf = keep_idf
+        self.k1 = params.k1
+        self.b = {"title": params.title_b}
+        self.default_b = params.b
+        # what Whoosh scores itself (see `whoosh`) is scored with the same constants
+        self.weighting = BM25F(B=params.b, K1=params.k1, title_B=params.title_b)
 
     def zeros(self) -> Scores:
         return np.zeros(self.size)
@@ -165,18 +173,19 @@ class Scorer:
         snapshot = self.snapshot
         scorable = snapshot.searcher.schema[fieldname].scorable
         weight = (snapshot.idf(fieldname, text, self.keep_idf) if scorable else 1.0) * factor
+        k1, b = self.k1, self.b.get(fieldname, self.default_b)
         for leaf, offset, (ids, tfs) in snapshot.postings(fieldname, text):
             if not scorable:
                 scores[ids + offset] += weight
                 continue
-            norms = snapshot.norms(leaf, fieldname)
-            scores[ids + offset] += weight * (K1 + 1) * tfs / (tfs + norms[ids])
+            norms = snapshot.norms(leaf, fieldname, k1, b)
+            scores[ids + offset] += weight * (k1 + 1) * tfs / (tfs + norms[ids])
 
     def whoosh(self, query: wq.Query) -> tuple[np.ndarray, np.ndarray]:
         """Whoosh's own scores for a query that is not a plain term."""
         searcher = self.snapshot.searcher
         ids, values = [], []
-        matcher = query.matcher(searcher, searcher.context())
+        matcher = query.matcher(searcher, searcher.context(weighting=self.weighting))
         while matcher.is_active():
             ids.append(matcher.id())
             values.append(matcher.score())
