@@ -9,6 +9,7 @@ DEFAULT_CORPORA = REPO_ROOT.parent / "shared" / "corpora"
 DEFAULT_EVAL = REPO_ROOT.parent / "shared" / "eval" / "xquad_ru_dev.jsonl"
 XQUAD_FOLDER = "ru_xquad_passages"
 SPACE_QUERIES = Path(__file__).resolve().parent / "space_queries.jsonl"
+SPACE2_QUERIES = Path(__file__).resolve().parent / "space2_queries.jsonl"
 SPACE_TEST_QUERIES = Path(__file__).resolve().parent / "space_test_queries.jsonl"
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 

@@ -40,6 +40,7 @@ from bench.corpus import (
     DEFAULT_CORPORA,
     DEFAULT_EVAL,
     RESULTS_DIR,
+    SPACE2_QUERIES,
     SPACE_QUERIES,
     XQUAD_FOLDER,
     corpus_files,
@@ -52,6 +53,9 @@ K = 10
 
 # A small grid per constant, the default among its values.
 GRID: dict[str, list[float]] = {
+    "k1": [1.2, 2.0, 3.0],
+    "b": [0.5, 0.75, 0.9],
+    "title_b": [0.0, 0.3, 0.75],
     "title_boost": [1.5, 2.5, 4.0],
     "exact_boost": [0.0, 0.3, 0.6],
     "stem_boost": [0.25, 0.5, 1.0],
@@ -285,26 +289,32 @@ def add_set_arguments(ap: argparse.ArgumentParser, sets: str) -> None:
     ap.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     ap.add_argument("--eval", type=Path, default=DEFAULT_EVAL)
     ap.add_argument("--space", type=Path, default=SPACE_QUERIES)
+    ap.add_argument("--space2", type=Path, default=SPACE2_QUERIES)
     ap.add_argument("--sets", default=sets)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/orbita-bench/crossval"))
 
 
-def load_set(name: str, args: argparse.Namespace, contender: str = "orbita"
-             ) -> tuple[list[Question], str, Any]:
+def load_set(name: str, args: argparse.Namespace, contender: str = "orbita",
+             engines: dict[Path, Any] | None = None) -> tuple[list[Question], str, Any]:
     """A development set's questions, the figure it is judged by, and an engine over its
-    corpus (staged and indexed in the work folder on the first run)."""
+    corpus (staged and indexed in the work folder on the first run; the space sets share
+    one, taken from `engines` when an earlier set opened it there)."""
     corpora = args.corpora.resolve()
     if name == "xquad":
         questions, root, primary = load_xquad(args.eval), corpora / XQUAD_FOLDER, "MRR@10"
-        files = corpus_files(root)
-    elif name == "space":
-        questions, root, primary = load_space(args.space), corpora, "nDCG@10"
-        files = russian_files(corpora)
+        files, workdir = corpus_files(root), args.workdir / "xquad"
+    elif name in ("space", "space2"):
+        questions, root, primary = load_space(getattr(args, name)), corpora, "nDCG@10"
+        files, workdir = russian_files(corpora), args.workdir / "space"
     else:
-        raise SystemExit(f"unknown set {name!r}: xquad or space (the test set is kept apart)")
-    return questions, primary, staged_engine(name, files, root, args.workdir / name, contender)
+        raise SystemExit(f"unknown set {name!r}: xquad, space or space2 (the test set is "
+                         "kept apart)")
+    engines = {} if engines is None else engines
+    if workdir not in engines:
+        engines[workdir] = staged_engine(name, files, root, workdir, contender)
+    return questions, primary, engines[workdir]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -322,16 +332,15 @@ def main(argv: list[str] | None = None) -> None:
     report = ["# Cross-validated ranking constants\n", machine_header(),
               f"- contender: {args.contender}; seed {args.seed}; {args.passes} passes",
               "- grid: " + "; ".join(f"{n} {v}" for n, v in grid.items())]
-    judged, engines = [], []
+    judged, engines = [], {}
     try:
         for name in [s.strip() for s in args.sets.split(",") if s.strip()]:
-            questions, primary, engine = load_set(name, args, args.contender)
-            engines.append(engine)
+            questions, primary, engine = load_set(name, args, args.contender, engines)
             judged.append(Judged(name, Evaluator(engine, questions, primary, correct),
                                  assign_folds(questions, args.folds, args.seed)))
         report += run_sets(judged, grid, args.folds, args.passes)
     finally:
-        for engine in engines:
+        for engine in engines.values():
             engine.close()
     report.append("\nDefaults: " + json.dumps(_defaults()))
     args.out.parent.mkdir(parents=True, exist_ok=True)

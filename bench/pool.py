@@ -1,15 +1,19 @@
-"""Judging pools for the held-out space test set (``space_test_queries.jsonl``).
+"""Judging pools for the judged space sets: the held-out test set (``space_test_queries.jsonl``,
+the default) and the second space set (``--queries space2_queries.jsonl --judgements
+space2_judgements.jsonl``).
 
 For each query the top ``--depth`` documents of several systems are merged, deduplicated,
 stripped of what is already judged and shuffled, so the judge cannot tell which system found
 a document. Systems: Orbita, Whoosh + Snowball and tantivy (``bench/contenders.py``), and a
-grep over the word forms listed in ``GREP_FORMS`` below. Nothing is kept about which system
-returned what: the pool files hold only document ids, titles and matching paragraphs, and go
-to the work folder (``/tmp/orbita-pool`` by default), never into the repository.
+grep over the word forms of the query's ``grep`` list (``GREP_FORMS`` below for the second
+space set). Nothing is kept about which system returned what: the pool files hold only
+document ids, titles and matching paragraphs (and the query's ``about`` line, what a relevant
+document is about), and go to the work folder (``/tmp/orbita-pool`` by default), never into
+the repository.
 
     python -m bench.pool build                      # indexes, once (reused afterwards)
-    python -m bench.pool pool [--qids test001,...]  # writes WORK/pools/<qid>.md and .json
-    python -m bench.pool grade test001 "4=2 9=1"    # numbered pool docs' grades, others 0
+    python -m bench.pool pool [--qids t2_001,...]   # writes WORK/pools/<qid>.md and .json
+    python -m bench.pool grade t2_001 "4=2 9=1"     # numbered pool docs' grades, others 0
 
 ``grade`` records a grade for every document of the query's pool (0 unless given) in
 ``space_test_judgements.jsonl`` and rewrites the ``relevant`` map (grades 1-2) of the query in
@@ -37,8 +41,9 @@ QUERIES = BENCH / "space_test_queries.jsonl"
 JUDGEMENTS = BENCH / "space_test_judgements.jsonl"
 ENGINES = ("orbita", "snowball", "tantivy")
 
-# grep: per query, groups of alternatives ("|"). A word ending in "*" is a prefix, "{a,b}"
-# expands to endings, words of one alternative must follow each other. Documents rank by the
+# grep: per query of the second space set (the test set's queries carry their own "grep"
+# list), groups of alternatives ("|"). A word ending in "*" is a prefix, "{a,b}" expands to
+# endings, words of one alternative must follow each other. Documents rank by the
 # number of groups they match, then by matches (a title match counts 5).
 GREP_FORMS: dict[str, list[str]] = {
     # word
@@ -198,10 +203,13 @@ def judged_docs(judgements: Path, qid: str) -> set[str]:
     return {r["doc"] for r in read_jsonl(judgements) if r["qid"] == qid}
 
 
-def patterns_of(qid: str) -> list[re.Pattern[str]]:
-    if qid not in GREP_FORMS:
-        raise SystemExit(f"{qid}: no grep forms in GREP_FORMS (bench/pool.py); list them first")
-    return [group_pattern(g) for g in GREP_FORMS[qid]]
+def patterns_of(q: dict) -> list[re.Pattern[str]]:
+    """The query's grep groups: its own ``grep`` list, else its entry in ``GREP_FORMS``."""
+    groups = q.get("grep") or GREP_FORMS.get(q["qid"])
+    if not groups:
+        raise SystemExit(f"{q['qid']}: no grep forms (its \"grep\" list or GREP_FORMS); "
+                         "list them first")
+    return [group_pattern(g) for g in groups]
 
 
 def snippets(doc: Doc, patterns: list[re.Pattern[str]]) -> list[str]:
@@ -222,8 +230,10 @@ def snippets(doc: Doc, patterns: list[re.Pattern[str]]) -> list[str]:
 
 
 def write_pool(q: dict, pool: list[str], docs: dict[str, Doc], pools: Path) -> None:
-    patterns = patterns_of(q["qid"])
+    patterns = patterns_of(q)
     lines = [f"# {q['qid']} [{q['kind']}] {q['query']}  ({len(pool)} documents)\n"]
+    if q.get("about"):
+        lines.append(f"Relevant: {q['about']}\n")
     for i, doc_key in enumerate(pool, 1):
         d = docs[doc_key]
         matches = len(patterns[0].findall(d.folded_title + "\n" + d.folded_body))
@@ -250,7 +260,7 @@ def make_pools(args: argparse.Namespace) -> None:
     files = russian_files(corpora)
     docs = {d.id: d for d in load_docs(corpora)}
     queries = [q for q in read_jsonl(args.queries) if not args.qids or q["qid"] in args.qids]
-    patterns = {q["qid"]: patterns_of(q["qid"]) for q in queries}  # fail before any build
+    patterns = {q["qid"]: patterns_of(q) for q in queries}  # fail before any build
     results: dict[str, set[str]] = {q["qid"]: set() for q in queries}
     for name in ENGINES:
         contender = engine(name, corpora, args.workdir, files)

@@ -1,15 +1,18 @@
-"""Relevance of every contender on two judged query sets.
+"""Relevance of every contender on the judged query sets.
 
 1. xquad: the 426 XQuAD-ru questions over ``ru_xquad_passages`` (one relevant passage each).
 2. space: our hand-judged space queries (``bench/space_queries.jsonl``, graded 1-2) over all
    Russian corpora together.
-3. test (only when asked for): the held-out ``bench/space_test_queries.jsonl``, scored exactly
+3. space2: a second judged space set (``bench/space2_queries.jsonl``), judged blind by
+   pooling; held out until its results were studied, a development set since.
+4. test (only when asked for): the held-out ``bench/space_test_queries.jsonl``, scored exactly
    as space. Kept apart: score it only at the end of a ranking change.
 
+The space sets search the same documents: each contender builds that index once.
 Queries are sent exactly as typed; each contender applies its own query handling.
 
     python -m bench.quality [--corpora DIR] [--contenders orbita,snowball,plain,tantivy]
-                            [--sets xquad,space,test] [--worst N] [--workdir DIR]
+                            [--sets xquad,space,space2,test] [--worst N] [--workdir DIR]
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from bench.corpus import (
     DEFAULT_CORPORA,
     DEFAULT_EVAL,
     RESULTS_DIR,
+    SPACE2_QUERIES,
     SPACE_QUERIES,
     SPACE_TEST_QUERIES,
     XQUAD_FOLDER,
@@ -92,17 +96,24 @@ def load_space(path: Path) -> list[Judged]:
 
 
 def run_set(contender: Contender, files: list[Path], queries: list[Judged], workdir: Path) -> Run:
+    return run_sets(contender, files, [queries], workdir)[0]
+
+
+def run_sets(contender: Contender, files: list[Path], query_sets: list[list[Judged]],
+             workdir: Path) -> list[Run]:
+    """One build of the files, then each query set: one run per set."""
     stats = contender.build(files, workdir)
     contender.open(workdir)
-    run = Run(contender.name, stats.seconds)
+    runs = [Run(contender.name, stats.seconds) for _ in query_sets]
     try:
-        for q in queries:
-            t0 = time.perf_counter()
-            ranked = contender.search(q.query, K)
-            run.outcomes.append(Outcome(q, ranked, time.perf_counter() - t0))
+        for run, queries in zip(runs, query_sets, strict=True):
+            for q in queries:
+                t0 = time.perf_counter()
+                ranked = contender.search(q.query, K)
+                run.outcomes.append(Outcome(q, ranked, time.perf_counter() - t0))
     finally:
         contender.close()
-    return run
+    return runs
 
 
 def title_of(root: Path, doc: str) -> str:
@@ -149,10 +160,11 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
     ap.add_argument("--contenders", default=",".join(DEFAULT_CONTENDERS))
-    ap.add_argument("--sets", default="xquad,space")
+    ap.add_argument("--sets", default="xquad,space,space2")
     ap.add_argument("--worst", type=int, default=0, help="show Orbita's N worst queries")
     ap.add_argument("--eval", type=Path, default=DEFAULT_EVAL)
     ap.add_argument("--space", type=Path, default=SPACE_QUERIES)
+    ap.add_argument("--space2", type=Path, default=SPACE2_QUERIES)
     ap.add_argument("--test", type=Path, default=SPACE_TEST_QUERIES, help="kept apart: see README")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/orbita-bench/quality"))
     ap.add_argument("--out", type=Path, default=RESULTS_DIR / "quality.md")
@@ -181,16 +193,20 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"Orbita's {args.worst} worst xquad questions:\n{text}\n")
                 report += [f"\n### Orbita's {args.worst} worst questions\n", "```", text, "```"]
 
-    judged_sets = [("space", args.space, "Space"), ("test", args.test, "Space test")]
-    for set_name, path, heading in judged_sets:
-        if set_name not in sets:
-            continue
-        queries, files = load_space(path), russian_files(corpora)
-        runs = []
-        for name in names:
-            print(f"{set_name}: {name} …", file=sys.stderr, flush=True)
-            workdir = args.workdir / name / set_name
-            runs.append(run_set(make(name, corpora), files, queries, workdir))
+    judged_sets = [(name, path, heading) for name, path, heading in (
+        ("space", args.space, "Space"), ("space2", args.space2, "Second space set"),
+        ("test", args.test, "Space test")) if name in sets]
+    files = russian_files(corpora)
+    query_sets = [load_space(path) for _name, path, _heading in judged_sets]
+    by_set: list[list[Run]] = [[] for _ in judged_sets]
+    for name in names if judged_sets else []:
+        print(f"{', '.join(n for n, _p, _h in judged_sets)}: {name} …", file=sys.stderr,
+              flush=True)
+        runs_of = run_sets(make(name, corpora), files, query_sets, args.workdir / name / "space")
+        for runs, run in zip(by_set, runs_of, strict=True):
+            runs.append(run)
+    for (set_name, _path, heading), queries, runs in zip(judged_sets, query_sets, by_set,
+                                                         strict=True):
         cols = ["nDCG@10", "MRR@10", "S@1", "R@10", "ms/query"]
         text, kinds = summary(runs, cols), by_kind(runs)
         head = f"{set_name} set: {len(queries)} queries, {len(files)} Russian documents"
@@ -199,10 +215,11 @@ def main(argv: list[str] | None = None) -> None:
         report += ["", kinds]
         for run in runs:
             # no worst list for the test set: its queries are not to be studied
-            if run.contender == "orbita" and args.worst and set_name == "space":
+            if run.contender == "orbita" and args.worst and set_name != "test":
                 text = worst(run, corpora, args.worst)
-                print(f"Orbita's {args.worst} worst space queries:\n{text}\n")
-                report += [f"\n### Orbita's {args.worst} worst space queries\n", "```", text, "```"]
+                print(f"Orbita's {args.worst} worst {set_name} queries:\n{text}\n")
+                report += [f"\n### Orbita's {args.worst} worst {set_name} queries\n", "```",
+                           text, "```"]
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(report) + "\n", encoding="utf-8")

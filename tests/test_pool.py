@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench import pool
-from bench.corpus import SPACE_QUERIES
+from bench.corpus import SPACE2_QUERIES, SPACE_QUERIES
 
 
 def doc(doc_id: str, title: str, body: str) -> pool.Doc:
@@ -104,17 +104,30 @@ def test_grading_an_unknown_query_is_refused(tmp_path: Path) -> None:
 
 def test_a_query_without_grep_forms_is_refused() -> None:
     with pytest.raises(SystemExit, match="no grep forms"):
-        pool.patterns_of("no-such-query")
+        pool.patterns_of({"qid": "no-such-query", "query": "x"})
 
 
-def test_committed_test_set_is_consistent_with_its_judgements() -> None:
-    queries = pool.read_jsonl(pool.QUERIES)
-    judged = {(r["qid"], r["doc"]): r["grade"] for r in pool.read_jsonl(pool.JUDGEMENTS)}
-    dev = {q["query"].lower().replace("ё", "е") for q in pool.read_jsonl(SPACE_QUERIES)}
+def test_a_query_carries_its_own_grep_forms() -> None:
+    q = {"qid": "t2_900", "query": "Королёва", "grep": ["королев{,а,у,ым,е}", "ракет*"]}
+    first, context = pool.patterns_of(q)
+    assert first.search(pool.fold("Музей имени Сергея Королёва"))
+    assert not first.search(pool.fold("королевская семья"))
+    assert context.search("ракетоноситель")
+
+
+@pytest.mark.parametrize(("queries_file", "judgements_file", "earlier"), [
+    (SPACE2_QUERIES, pool.BENCH / "space2_judgements.jsonl", [SPACE_QUERIES]),
+    (pool.QUERIES, pool.JUDGEMENTS, [SPACE_QUERIES, SPACE2_QUERIES]),
+])
+def test_committed_judged_sets_are_consistent_with_their_judgements(
+        queries_file: Path, judgements_file: Path, earlier: list[Path]) -> None:
+    queries = pool.read_jsonl(queries_file)
+    judged = {(r["qid"], r["doc"]): r["grade"] for r in pool.read_jsonl(judgements_file)}
+    seen = {q["query"].lower().replace("ё", "е") for f in earlier for q in pool.read_jsonl(f)}
     assert len(queries) >= 40
     for q in queries:
-        assert q["query"].lower().replace("ё", "е") not in dev, q["query"]
-        assert q["qid"] in pool.GREP_FORMS
+        assert q["query"].lower().replace("ё", "е") not in seen, q["query"]
+        assert q.get("grep") or q["qid"] in pool.GREP_FORMS
         assert q["relevant"], q["qid"]
         for d, grade in q["relevant"].items():
             assert grade in (1, 2)
