@@ -45,8 +45,10 @@ DOCS = {
     "хранятся отдельно.",
     "baikonur-a.txt": "Вечерний пуск\n\nРакета ушла с Байконура вечером точно по графику.",
     "baikonur-b.txt": "Вечерний пуск\n\nРакета ушла на Байконур вечером точно по графику.",
-    "title-doc.txt": "Телескоп на орбите\n\nАппарат передал первые снимки туманности.",
-    "body-doc.txt": "Снимки с орбиты\n\nТелескоп передал первые снимки туманности.",
+    "title-doc.txt": "Телескоп на орбите\n\nАппарат передал первые снимки туманности Ориона, "
+    "полученные после трёх недель настройки зеркала.",
+    "body-doc.txt": "Снимки с орбиты\n\nТелескоп передал первые снимки туманности Ориона, "
+    "полученные после трёх недель настройки зеркала.",
     "xss.txt": "Журнал сбоев\n\nВ журнал попала строка <script>alert(1)</script> и "
     "<img src=x onerror=alert(1)> во время наблюдения метеоров.",
 }
@@ -316,6 +318,7 @@ def test_and_scores_equal_whoosh_scores(engine, query, monkeypatch):
 
 
 def test_title_ranks_above_body(engine):
+    # two releases of one length: the word in the headline counts more than once in the body
     assert ids(engine, "телескоп")[:2] == ["title-doc.txt", "body-doc.txt"]
 
 

@@ -4,8 +4,9 @@ counts, and how coverage and proximity shape the final order.
 One immutable :class:`RankingParams` is passed from the engine to query expansion
 (search/understand/expansion.py), compilation (search/query/compile.py) and scoring
 (search/ranking/rank.py). The defaults are those `python -m bench.crossval --sets
-xquad,space` chose on every question of both sets (bench/results/crossval.md: the
-cross-validated figures of that choice, and the values each fold chose).
+xquad,space,space2` chose on every question of the three development sets
+(bench/results/crossval.md: the cross-validated figures of that choice, and the values each
+fold chose).
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ class RankingParams:
     # --- term weighting: BM25F (search/ranking/bm25f.py) ---
     # how slowly repeated mentions saturate: above Whoosh's 1.2, a release that names the word
     # again and again (one about it) gains more on one that mentions it a few times
-    k1: float = 1.2
+    k1: float = 2.0
     b: float = 0.75  # how much a long body is discounted
-    # how much a long title is discounted: less than a body, as a short headline holding the
-    # word is not more about it than a long one
-    title_b: float = 0.75
+    # how much a long title is discounted: not at all, as a short headline holding the word is
+    # not more about it than a long one (Whoosh: 0.75, as for a body)
+    title_b: float = 0.0
     # --- the words as typed (search/query/compile.py) ---
     title_boost: float = 1.5  # a lemma in the title, against 1 in the body
     exact_boost: float = 0.3  # the form typed, as extra evidence (times its IDF, presence only)
@@ -34,7 +35,7 @@ class RankingParams:
     # --- weaker alternatives of a word typed ---
     stem_boost: float = 0.5  # other lemmas of the Snowball stem, for a word no document holds
     part_boost: float = 1.0  # each part of a hyphenated word on its own
-    family_boost: float = 0.2  # lemmas of the word's derivational family (aspect pairs, …)
+    family_boost: float = 0.4  # lemmas of the word's derivational family (aspect pairs, …)
     synonym_boost: float = 0.9  # the dictionary's synonyms and abbreviations
     translit_boost: float = 0.7  # the other script's spelling of a name
     # share of a word's coverage credited to a document that holds only an alternative of it
@@ -42,12 +43,12 @@ class RankingParams:
     # share of the alternatives' score added to a document holding the word as typed: the
     # same name in the other script (twins), and the others (synonyms, relatives)
     twin_share: float = 1.0
-    alternative_share: float = 0.25
+    alternative_share: float = 0.1
     # an alternative alone scores at most this share of the best document holding the word as
     # typed (0: below the weakest of them)
     alternative_cap: float = 0.5
     # --- the whole query (search/ranking/rank.py) ---
-    coverage_weight: float = 0.5  # documents missing half the words lose a quarter of their score
+    coverage_weight: float = 0.75  # a document missing half the words loses 3/8 of its score
     proximity_boost: float = 0.25
     proximity_slop: int = 4
     proximity_depth: int = 20
