@@ -312,6 +312,8 @@ def test_an_inflected_cyrillic_name_finds_the_latin_spelling(tmp_path):
         ("запустить", "запуск"),
         ("победа", "побеждать"),
         ("установить", "установление"),
+        ("порох", "пороховой"),  # a stressed -овой adjective and its noun
+        ("гроза", "грозовой"),
     ],
 )
 def test_words_of_one_family_share_a_root_key(a, b):
@@ -352,6 +354,18 @@ def test_a_verb_finds_its_noun_ranked_below_the_verb_itself(tmp_path):
     assert ids(off, "защищали") == ["defenders.txt"]
     engine.close()
     off.close()
+
+
+def test_a_noun_finds_its_stressed_adjective(tmp_path):
+    # «пороха» / «пороховой»: -овой is the stressed twin of -овый
+    docs = {
+        "mill.txt": "Семья Дюпон\n\nЭлетер Дюпон основал пороховой завод на реке Брендивайн.",
+        "port.txt": "Порт на реке\n\nНа берегу реки построили новый склад и причал.",
+    }
+    engine = build(tmp_path, docs)
+    assert ids(engine, "Как назывался завод пороха Дюпона?")[0] == "mill.txt"
+    assert ids(engine, "пороха") == ["mill.txt"]
+    engine.close()
 
 
 def test_families_stand_aside_for_quoted_and_exact_words(tmp_path):

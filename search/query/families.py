@@ -7,7 +7,8 @@ final consonant alternation folded (щ/ч/к/ц → т, ж/г/з → д, ш/х �
 dropped), and the о of a secondary imperfective's root restored (рассматривать → рассмотр-).
 So aspect pairs (решить / решать, защитить / защищать, рассмотреть / рассматривать, съесть /
 съедать), verbs and their nouns and adjectives (защита, защитный, защищать; исследовать,
-исследование) meet, from rules alone; the members are looked up among the index's own lemmas.
+исследование; порох, пороховой) meet, from rules alone; the members are looked up among the
+index's own lemmas.
 The rules overreach at times (a root of three letters is short): members are only ever a
 weak alternative of the word typed (search/query/compile.py).
 """
@@ -40,8 +41,8 @@ _REFLEXIVE = ("ся", "сь")
 _ENDINGS = sorted(
     """
     ирование ирования ировать ывание ивание ывать ивать авать ование овать евать ение ание яние
-    тие ство ость тель ник ический ческий ский овый евый ный ной ний ый ий ой ая яя ое ее ать
-    ять еть ить уть ыть оть ти ие ия ье а я о е ь ы и й
+    тие ство ость тель ник ический ческий ский овый евый овой евой ный ной ний ый ий ой ая яя ое ее
+    ать ять еть ить уть ыть оть ти ие ия ье а я о е ь ы и й
     """.split(),
     key=len,
     reverse=True,
