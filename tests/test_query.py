@@ -257,14 +257,20 @@ def test_phrase_scores_equal_whoosh_span_scores(engine, phrase):
         scorer = Scorer(snapshot)
         for unit in compile_query(parse_query(phrase), snapshot).units:
             for clause, factor in flatten(unit.query()):
-                fast = scorer.zeros()
-                scorer.add(fast, clause, factor)
-                ids, values = scorer.whoosh(clause)
-                slow = scorer.zeros()
-                slow[ids] += values * factor
+                fast, slow = _both_ways(scorer, clause, factor)
                 assert np.allclose(fast, slow)
                 found = found or fast.any()
     assert found
+
+
+def _both_ways(scorer, clause, factor):
+    """A clause's scores from posting arrays, and Whoosh's own."""
+    fast = scorer.zeros()
+    scorer.add(fast, clause, factor)
+    ids, values = scorer.whoosh(clause)
+    slow = scorer.zeros()
+    slow[ids] += values * factor
+    return fast, slow
 
 
 @pytest.mark.parametrize("query", ["Байконур", '"на космодроме"', "=ракеты Байконур"])
@@ -277,11 +283,7 @@ def test_scores_follow_the_ranking_k1_and_b(engine, query):
         total, total_usual = tuned.zeros(), usual.zeros()
         for unit in compile_query(parse_query(query), snapshot, params).units:
             for clause, factor in flatten(unit.query()):
-                fast = tuned.zeros()
-                tuned.add(fast, clause, factor)
-                ids, values = tuned.whoosh(clause)
-                slow = tuned.zeros()
-                slow[ids] += values * factor
+                fast, slow = _both_ways(tuned, clause, factor)
                 assert np.allclose(fast, slow)
                 total += fast
                 usual.add(total_usual, clause, factor)
@@ -307,11 +309,7 @@ def test_and_scores_equal_whoosh_scores(engine, query, monkeypatch):
         scorer = Scorer(snapshot)
         for unit in compile_query(parse_query(query), snapshot).units:
             for clause in _ands(unit.query()):
-                fast = scorer.zeros()
-                scorer.add(fast, clause, 1.0)
-                ids, values = scorer.whoosh(clause)
-                slow = scorer.zeros()
-                slow[ids] += values
+                fast, slow = _both_ways(scorer, clause, 1.0)
                 assert np.allclose(fast, slow) and fast.any()
                 checked += 1
     assert checked
