@@ -1,20 +1,20 @@
 """Cross-validated ranking constants: figures that hold on questions the constants never saw.
 
 The questions are split into k folds (XQuAD: by article, so that the questions of one article
-stay in one fold; the space set: by query), with a fixed seed. For each fold, the ranking's
+stay in one fold; the space sets: by query), with a fixed seed. For each fold, the ranking's
 constants (search/query/params.py) are chosen on the other folds by coordinate ascent over a
 small grid, starting from the product's defaults (each constant in turn takes the grid value
 that scores best on the training folds, others fixed; a tie keeps the current value; two
 passes), and the held-out fold is scored with what was chosen. The cross-validated figure is
 the mean over every question, each scored by the fold that held it out; it is the one to
-trust when it differs from the whole-set figure. With several sets (``--sets xquad,space``),
+trust when it differs from the whole-set figure. With several sets (``--sets xquad,space,space2``),
 one setting is chosen per fold by the mean of the sets' figures on their training questions,
 as the product has one set of constants.
 
 Also reported: the defaults on the whole set, the values each fold chose, and the values a
 search over the whole set would choose with their (optimistic) whole-set figure.
 
-    python -m bench.crossval [--sets xquad,space] [--folds 5] [--seed 13] [--passes 2]
+    python -m bench.crossval [--sets xquad,space,space2] [--folds 5] [--seed 13] [--passes 2]
                              [--contender orbita] [--grid name=v1,v2,... ...]
 """
 
