@@ -4,9 +4,10 @@ counts, and how coverage and proximity shape the final order.
 One immutable :class:`RankingParams` is passed from the engine to query expansion
 (search/understand/expansion.py), compilation (search/query/compile.py) and scoring
 (search/ranking/rank.py). The defaults are those `python -m bench.crossval --sets
-xquad,space,space2` chose on every question of the three development sets
-(bench/results/crossval.md: the cross-validated figures of that choice, and the values each
-fold chose).
+xquad,space,space2` chose on every question of the three development sets, starting from the
+previous defaults (bench/results/crossval.md: a later run starting from these, its
+cross-validated figures and the values each fold chose; from here, its whole-set search would
+move family_boost back to 0.2).
 """
 
 from __future__ import annotations
