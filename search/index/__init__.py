@@ -12,13 +12,11 @@ from .build import Progress, ReindexReport, reindex
 from .generations import FORMAT_VERSION, MANIFEST, current_generation
 from .handle import IndexHandle, open_generation, open_index
 from .sketches import Sketch, are_copies, is_copy, read_sketch, sketch
-from .snapshot import K1, POSITION_MASK, B, Snapshot
+from .snapshot import POSITION_MASK, Snapshot
 from .vocabulary import Strings, Vocabulary, prefix_range, read_vocabulary
 
 __all__ = [
-    "B",
     "FORMAT_VERSION",
-    "K1",
     "MANIFEST",
     "POSITION_MASK",
     "IndexHandle",

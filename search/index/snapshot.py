@@ -25,15 +25,10 @@ from .arrays import PostingArrays, term_key
 from .postings import Postings, positions_at, segment_postings
 from .sketches import SKETCH_FIELD
 
-__all__ = ["K1", "B", "POSITION_MASK", "Snapshot"]
+__all__ = ["POSITION_MASK", "Snapshot"]
 
 T = TypeVar("T")
 
-# BM25F's constants, Whoosh's own defaults: the norms computed here and the scores of
-# search/ranking agree with what Whoosh would compute for the same query and constants (the
-# ranking's own are in search/query/params.py).
-K1 = 1.2
-B = 0.75
 POSITION_MASK = (1 << 32) - 1  # a position key's position bits (`position_keys`)
 DERIVED_LIMIT = 100_000  # values derived per snapshot (stem families): bounded for odd traffic
 
@@ -259,8 +254,9 @@ class Snapshot:
             self._alive[leaf] = alive
         return self._alive[leaf]
 
-    def norms(self, leaf: int, fieldname: str, k1: float = K1, b: float = B) -> np.ndarray:
-        """k1 * (1 - b + b * length / average length) for every document of a segment."""
+    def norms(self, leaf: int, fieldname: str, k1: float, b: float) -> np.ndarray:
+        """BM25F's k1 * (1 - b + b * length / average length) for every document of a segment,
+        as Whoosh computes it (the ranking's k1 and b: search/query/params.py)."""
         key = (leaf, fieldname, k1, b)
         norms = self._norms.get(key)
         if norms is None:

@@ -78,8 +78,8 @@ class Scorer:
         self.size = snapshot.size
         self.keep_idf = keep_idf
         self.k1 = params.k1
-        self.b = {"title": params.title_b}
-        self.default_b = params.b
+        self.b = params.b
+        self.title_b = params.title_b
         # what Whoosh scores itself (see `whoosh`) is scored with the same constants
         self.weighting = BM25F(B=params.b, K1=params.k1, title_B=params.title_b)
 
@@ -173,7 +173,7 @@ class Scorer:
         snapshot = self.snapshot
         scorable = snapshot.searcher.schema[fieldname].scorable
         weight = (snapshot.idf(fieldname, text, self.keep_idf) if scorable else 1.0) * factor
-        k1, b = self.k1, self.b.get(fieldname, self.default_b)
+        k1, b = self.k1, self.title_b if fieldname == "title" else self.b
         for leaf, offset, (ids, tfs) in snapshot.postings(fieldname, text):
             if not scorable:
                 scores[ids + offset] += weight
