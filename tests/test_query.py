@@ -18,7 +18,9 @@ from search.index import reindex
 from search.query import (
     DEFAULT_PARAMS,
     Highlighter,
+    Word,
     compile_query,
+    effective_units,
     highlighter_for,
     parse_query,
 )
@@ -198,6 +200,22 @@ def test_function_words_do_not_decide_the_ranking(engine):
     result = search(engine, "на по и о когда Артемис")
     assert result.total == 0 or [h.id for h in result.hits] == ["launch-en.txt"]
     assert ids(engine, "о Байтерек") == [SEED_ID]
+
+
+@pytest.mark.parametrize(
+    ("query", "kept"),
+    [
+        ("Как переносят невесомость в целом?", ["переносят", "невесомость"]),
+        ("на самом деле Луна", ["луна"]),
+        ("запуски по крайней мере раз в месяц", ["запуски", "месяц"]),
+        ("в первую очередь", ["в", "первую", "очередь"]),  # nothing else: it is searched
+        ("целом числе витков", ["целом", "числе", "витков"]),  # no set phrase
+        ('"в целом" экономика', [("в", "целом"), "экономика"]),  # quoted: a phrase typed
+    ],
+)
+def test_set_phrases_count_as_function_words(query, kept):
+    units = effective_units(parse_query(query))
+    assert [n.text if isinstance(n, Word) else tuple(n.words) for [n] in units] == kept
 
 
 def test_only_function_words_still_search(engine):

@@ -19,6 +19,7 @@ from search.query import (
     parse_query,
 )
 from search.query import compile as compile_module
+from search.query import parse as parse_module
 from search.query.families import _members, root_key
 
 
@@ -372,6 +373,29 @@ def test_families_stand_aside_for_quoted_and_exact_words(tmp_path):
     engine = build(tmp_path, PASSAGES, family_boost=0.4)
     assert ids(engine, '"защищали"') == ["defenders.txt"]
     assert ids(engine, "=защищал") == ["defenders.txt"]
+    engine.close()
+
+
+# --- set phrases --------------------------------------------------------------------------
+
+CREWS = {
+    # about the crew's work, «экипаж» three times
+    "crew-work.txt": "Экипаж МКС вернулся на Землю\n\nЭкипаж МКС вернулся на Землю после "
+    "полугода на станции. Экипаж выполнил все эксперименты, командир доволен его работой.",
+    # names the crew once, «целый» four times: a whole million orbits
+    "million-orbits.txt": "Станция совершила целый миллион витков\n\nЭкипаж МКС отметил "
+    "целое событие: станция совершила целый миллион витков вокруг Земли, целых двадцать "
+    "пять лет на орбите.",
+}
+
+
+def test_a_set_phrase_in_a_question_does_not_pick_its_words(tmp_path, monkeypatch):
+    engine = build(tmp_path, CREWS)
+    question = "Как оценили работу экипажа МКС в целом?"
+    assert ids(engine, question)[0] == "crew-work.txt"
+    # read word by word, «в целом» would find the whole million orbits first
+    monkeypatch.setattr(parse_module, "FUNCTION_PHRASES", frozenset())
+    assert ids(engine, question)[0] == "million-orbits.txt"
     engine.close()
 
 

@@ -13,6 +13,7 @@ from .analyzers import (
 from .kazakh import KAZAKH_LETTERS, has_kazakh_letters, to_russian_spelling
 from .language import LANGUAGES, detect_language
 from .morphology import (
+    FUNCTION_PHRASES,
     SERVER_LEMMA_CACHE,
     STOP_WORDS,
     bound_lemma_cache,
@@ -41,6 +42,7 @@ from .tokens import (
 __all__ = [
     "FORMAT_CHARS",
     "FORMAT_CHARS_RE",
+    "FUNCTION_PHRASES",
     "HYPHENS",
     "INVISIBLE",
     "KAZAKH_LETTERS",

@@ -22,8 +22,8 @@ from .kazakh import stems as kazakh_stems
 from .tokens import MAX_WORD_CHARS, fold
 
 __all__ = [
-    "KAZAKH_STOP_WORDS", "STOP_WORDS", "index_terms", "inflections", "is_stop_word", "lemmas",
-    "morph", "stem", "terms",
+    "FUNCTION_PHRASES", "KAZAKH_STOP_WORDS", "STOP_WORDS", "index_terms", "inflections",
+    "is_stop_word", "lemmas", "morph", "stem", "terms",
 ]
 
 _CYRILLIC_RE = re.compile(r"[а-яё]")
@@ -45,6 +45,17 @@ STOP_WORDS = frozenset(
     of on or she that the their them there they this to was we were what when where which who
     whom why will with you
     """.split()
+)
+
+# Set phrases that are function words together: they say how, not what («… освоились в
+# обществе в целом?» is not about целые числа), so a plain query drops them like «на» or «как».
+FUNCTION_PHRASES = frozenset(
+    tuple(phrase.split())
+    for phrase in """
+    в целом, в основном, в общем, в частности, в среднем, в принципе, в итоге, по сути,
+    в том числе, в первую очередь, в свою очередь, в конце концов, на самом деле,
+    по крайней мере, тем не менее, прежде всего, кроме того, к тому же, между тем
+    """.split(",")
 )
 
 

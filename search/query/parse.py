@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..analysis import detect_language, has_kazakh_letters, is_stop_word, word_parts, words
+from ..analysis import (
+    FUNCTION_PHRASES,
+    detect_language,
+    has_kazakh_letters,
+    is_stop_word,
+    word_parts,
+    words,
+)
 from .syntax import Token, tokenize
 
 __all__ = [
@@ -150,14 +157,42 @@ def _phrase(text: str, *, title_only: bool, kazakh: bool) -> Node | None:
 
 
 def effective_units(group: Group) -> list[list[Node]]:
-    """The units of a top-level query that count: function words are dropped when there are
-    other words (they would only add noise), a repeated word counts once, and very long
-    queries are cut."""
+    """The units of a top-level query that count: function words and set phrases («в
+    целом», «на самом деле») are dropped when there are other words (they would only add
+    noise), a repeated word counts once, and very long queries are cut."""
+    idiom = _in_function_phrases(group.units)
     units: list[list[Node]] = []
-    for unit in group.units:
+    content: list[list[Node]] = []
+    for i, unit in enumerate(group.units):
         if unit not in units:
             units.append(unit)
-    content = [u for u in units if not all(isinstance(n, Word) and n.is_stop for n in u)]
+        function = i in idiom or all(isinstance(n, Word) and n.is_stop for n in unit)
+        if not function and unit not in content:
+            content.append(unit)
     if content:
         units = content
     return units[:MAX_QUERY_WORDS]
+
+
+def _in_function_phrases(units: list[list[Node]]) -> set[int]:
+    """The positions of the units that form a set phrase of plain Russian words in a row
+    (a rewrite's stand-ins beside a word do not count)."""
+    typed = [_plain_text(u) for u in units]
+    found: set[int] = set()
+    for phrase in FUNCTION_PHRASES:
+        n = len(phrase)
+        for i in range(len(typed) - n + 1):
+            if tuple(typed[i:i + n]) == phrase:
+                found.update(range(i, i + n))
+    return found
+
+
+def _plain_text(unit: list[Node]) -> str | None:
+    word, *others = unit
+    if not isinstance(word, Word) or any(
+        isinstance(node, Group) or not node.stand_in for node in others
+    ):
+        return None
+    if word.kazakh or word.exact or word.prefix or word.quoted or word.title_only:
+        return None
+    return word.text
