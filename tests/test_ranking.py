@@ -315,6 +315,10 @@ def test_an_inflected_cyrillic_name_finds_the_latin_spelling(tmp_path):
         ("установить", "установление"),
         ("порох", "пороховой"),  # a stressed -овой adjective and its noun
         ("гроза", "грозовой"),
+        ("точность", "точный"),  # an adjective and its quality noun
+        ("безопасность", "безопасный"),
+        ("ответственность", "ответственный"),
+        ("загруженность", "загрузить"),  # «загруженный» is filed under its verb
     ],
 )
 def test_words_of_one_family_share_a_root_key(a, b):
@@ -366,6 +370,22 @@ def test_a_noun_finds_its_stressed_adjective(tmp_path):
     engine = build(tmp_path, docs)
     assert ids(engine, "Как назывался завод пороха Дюпона?")[0] == "mill.txt"
     assert ids(engine, "пороха") == ["mill.txt"]
+    engine.close()
+
+
+def test_a_quality_noun_finds_its_adjective_and_participle(tmp_path):
+    docs = {
+        "hub.txt": "Аэропорты региона\n\nСамым загруженным аэропортом региона остаётся "
+        "Шереметьево: за год он принял 49 миллионов пассажиров.",
+        "landing.txt": "Посадка спускаемого аппарата\n\nСпускаемый аппарат «Союза» "
+        "приземлился точно в расчётном районе.",
+        "weather.txt": "Погода в регионе\n\nВ регионе ожидаются снег и сильный ветер.",
+    }
+    engine = build(tmp_path, docs)
+    assert ids(engine, "загруженность аэропортов")[0] == "hub.txt"
+    assert ids(engine, "загруженность") == ["hub.txt"]
+    assert ids(engine, "точность посадки")[0] == "landing.txt"
+    assert ids(engine, "точность") == ["landing.txt"]
     engine.close()
 
 

@@ -7,8 +7,10 @@ final consonant alternation folded (щ/ч/к/ц → т, ж/г/з → д, ш/х �
 dropped), and the о of a secondary imperfective's root restored (рассматривать → рассмотр-).
 So aspect pairs (решить / решать, защитить / защищать, рассмотреть / рассматривать, съесть /
 съедать), verbs and their nouns and adjectives (защита, защитный, защищать; исследовать,
-исследование; порох, пороховой) meet, from rules alone; the members are looked up among the
-index's own lemmas.
+исследование; порох, пороховой), adjectives and their quality nouns (точный, точность;
+безопасный, безопасность; ответственный, ответственность) and the -енность nouns of a verb's
+participle, which the lemmatizer files under the verb (загруженность, загрузить) meet, from
+rules alone; the members are looked up among the index's own lemmas.
 The rules overreach at times (a root of three letters is short): members are only ever a
 weak alternative of the word typed (search/query/compile.py).
 """
@@ -41,8 +43,9 @@ _REFLEXIVE = ("ся", "сь")
 _ENDINGS = sorted(
     """
     ирование ирования ировать ывание ивание ывать ивать авать ование овать евать ение ание яние
-    тие ство ость тель ник ический ческий ский овый евый овой евой ный ной ний ый ий ой ая яя ое ее
-    ать ять еть ить уть ыть оть ти ие ия ье а я о е ь ы и й
+    тие ство ованность енность ность ость тель ник ованный енный ический ческий ский овый евый
+    овой евой ный ной ний ый ий ой ая яя ое ее ать ять еть ить уть ыть оть ти ие ия ье а я о е
+    ь ы и й
     """.split(),
     key=len,
     reverse=True,
@@ -99,9 +102,12 @@ def family_members(snapshot: Snapshot, lemma: str) -> list[str]:
 
 def _members(snapshot: Snapshot, key: str) -> list[str]:
     # members share the key up to its last two letters (alternations and the restored о
-    # change only those); an о there may be written а
+    # change only those); an о there may be written а, and the last letter of a root of
+    # three (точн- → тот) stands for what it folds
     stem = key[: max(MIN_ROOT, len(key) - 2)]
     prefixes = {stem, stem[:-1] + "а"} if stem.endswith("о") else {stem}
+    if len(stem) == len(key):
+        prefixes |= {stem[:-1] + letter for letter, folded in _FOLD.items() if folded == key[-1]}
     table = None if snapshot.gen is None else lemma_lists.ready(snapshot.gen)
     found = []
     for prefix in sorted(prefixes):
