@@ -319,6 +319,14 @@ def test_an_inflected_cyrillic_name_finds_the_latin_spelling(tmp_path):
         ("безопасность", "безопасный"),
         ("ответственность", "ответственный"),
         ("загруженность", "загрузить"),  # «загруженный» is filed under its verb
+        ("создатель", "создать"),  # agent nouns
+        ("исследователь", "исследовать"),
+        ("переводчик", "перевод"),
+        ("строительство", "строить"),
+        ("разработка", "разрабатывать"),  # -ка nouns of action
+        ("доставка", "доставить"),
+        ("наука", "научный"),  # but the к of наука is the root's
+        ("открытие", "открыть"),
     ],
 )
 def test_words_of_one_family_share_a_root_key(a, b):
@@ -386,6 +394,21 @@ def test_a_quality_noun_finds_its_adjective_and_participle(tmp_path):
     assert ids(engine, "загруженность") == ["hub.txt"]
     assert ids(engine, "точность посадки")[0] == "landing.txt"
     assert ids(engine, "точность") == ["landing.txt"]
+    engine.close()
+
+
+def test_an_agent_noun_finds_the_action_below_itself(tmp_path):
+    docs = {
+        "designers.txt": "Разработчики ракеты получили премию\n\nРазработчики ракеты "
+        "«Ангара» из Центра Хруничева получили государственную премию.",
+        "design.txt": "Разработка ракеты завершена\n\nРазработка новой ракеты "
+        "сверхтяжёлого класса завершена, испытания начнутся через год.",
+        "train.txt": "Ракета доставлена на космодром\n\nРакета доставлена на космодром "
+        "Восточный по железной дороге.",
+    }
+    engine = build(tmp_path, docs)
+    assert ids(engine, "разработчики ракеты") == ["designers.txt", "design.txt", "train.txt"]
+    assert ids(engine, "разработчик") == ["designers.txt", "design.txt"]
     engine.close()
 
 

@@ -8,9 +8,10 @@ dropped), and the о of a secondary imperfective's root restored (рассмат
 So aspect pairs (решить / решать, защитить / защищать, рассмотреть / рассматривать, съесть /
 съедать), verbs and their nouns and adjectives (защита, защитный, защищать; исследовать,
 исследование; порох, пороховой), adjectives and their quality nouns (точный, точность;
-безопасный, безопасность; ответственный, ответственность) and the -енность nouns of a verb's
-participle, which the lemmatizer files under the verb (загруженность, загрузить) meet, from
-rules alone; the members are looked up among the index's own lemmas.
+безопасный, безопасность; ответственный, ответственность), the -енность nouns of a verb's
+participle, which the lemmatizer files under the verb (загруженность, загрузить), agent and
+action nouns (создатель, переводчик, строительство, разработка, открытие) meet, from rules
+alone; the members are looked up among the index's own lemmas.
 The rules overreach at times (a root of three letters is short): members are only ever a
 weak alternative of the word typed (search/query/compile.py).
 """
@@ -43,13 +44,14 @@ _REFLEXIVE = ("ся", "сь")
 _ENDINGS = sorted(
     """
     ирование ирования ировать ывание ивание ывать ивать авать ование овать евать ение ание яние
-    тие ство ованность енность ность ость тель ник ованный енный ический ческий ский овый евый
-    овой евой ный ной ний ый ий ой ая яя ое ее ать ять еть ить уть ыть оть ти ие ия ье а я о е
-    ь ы и й
+    ительство ательство ователь итель атель ятель ытие итие тие ство ованность енность ность
+    ость тель ник чик ка ованный енный ический ческий ский овый евый овой евой ный ной ний ый ий
+    ой ая яя ое ее ать ять еть ить уть ыть оть ти ие ия ье а я о е ь ы и й
     """.split(),
     key=len,
     reverse=True,
 )
+_VOWELS = frozenset("аеиоуыэюя")
 _IMPERFECTIVE = ("ывать", "ивать", "ывание", "ивание")
 _FOLD = {"щ": "т", "ч": "т", "к": "т", "ц": "т", "ж": "д", "г": "д", "з": "д", "ш": "с",
          "х": "с"}
@@ -73,6 +75,9 @@ def root_key(lemma: str) -> str | None:
     for ending in _ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= MIN_ROOT:
             root = word[: -len(ending)]
+            if ending == "ка" and root[-1] in _VOWELS:  # наука, техника: the к is the root's
+                root = word
+                continue
             if ending in _IMPERFECTIVE:  # рассматр-ивать: the root's о is back in рассмотр-
                 i = root.rfind("а")
                 if i > 0:
