@@ -188,6 +188,8 @@ def _in_function_phrases(units: list[list[Node]]) -> set[int]:
 
 
 def _plain_text(unit: list[Node]) -> str | None:
+    """A unit's word as typed, or None when it is not a plain Russian word (operators, quotes,
+    a Kazakh word, alternatives typed with «или»)."""
     word, *others = unit
     if not isinstance(word, Word) or any(
         isinstance(node, Group) or not node.stand_in for node in others
