@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,25 @@ def test_committed_judged_sets_are_consistent_with_their_judgements(
             assert judged[(q["qid"], d)] == grade
     relevant = {(q["qid"], d) for q in queries for d in q["relevant"]}
     assert {k for k, g in judged.items() if g > 0} == relevant
+
+
+def test_reach_counts_the_relevant_documents_holding_the_query_words(tmp_path: Path) -> None:
+    from bench import reach
+
+    (tmp_path / "a.txt").write_text(
+        "Авария ракеты\n\nОбломки ракеты-носителя упали в тайге после аварии.", "utf-8")
+    (tmp_path / "b.txt").write_text(
+        "Причины аварий\n\nКомиссия назвала причины неудачных пусков «Протона».", "utf-8")
+    (tmp_path / "c.txt").write_text("Погода\n\nВ Москве снег.", "utf-8")
+    # «в целом» is a set phrase: not a query word to hold
+    assert reach.query_lemmas("падение обломков ракеты в целом") == [
+        {"падение"}, {"обломок"}, {"ракета"}]
+    rows = [{"query": "обломки ракеты", "relevant": {"a.txt": 2, "b.txt": 1}},
+            {"query": "погода в Москве", "relevant": {"c.txt": 1}}]
+    figures = reach.reach(rows, reach.Texts(tmp_path))
+    assert figures["relevant"] == 3
+    assert figures["all words"] == pytest.approx(2 / 3)  # a.txt and c.txt
+    assert figures["some words"] == pytest.approx(2 / 3)  # b.txt holds none
+    # the first query: a.txt alone, in first place, of an ideal a, b
+    ideal = 3 + 1 / math.log2(3)
+    assert figures["best, all words"] == pytest.approx((3 / ideal + 1) / 2)
