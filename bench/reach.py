@@ -51,18 +51,19 @@ def query_lemmas(query: str) -> list[set[str]]:
 
 
 class Texts:
-    """The index terms of the corpus documents, read once each."""
+    """The index terms of the corpus documents (as indexing finds them: hyphenated words'
+    parts, Kazakh passages), read once each."""
 
     def __init__(self, corpora: Path) -> None:
         self.corpora = corpora
         self._terms: dict[str, set[str]] = {}
 
     def terms(self, doc: str) -> set[str]:
-        from search.analysis import index_terms, words
+        from search.analysis import lemma_positions
 
         if doc not in self._terms:
             text = (self.corpora / doc).read_text(encoding="utf-8", errors="replace")
-            self._terms[doc] = {t for w, _, _ in words(text) for t in index_terms(w)}
+            self._terms[doc] = set(lemma_positions(text))
         return self._terms[doc]
 
 
